@@ -1,0 +1,31 @@
+# The two commands of the README: `make book` and `make test`.
+PY      := .venv/bin/python
+SET     ?=
+ARGS    ?=
+
+.PHONY: book test serve bench clean validate
+
+.venv/done: requirements.txt
+	python3 -m venv .venv
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+book: .venv/done
+	$(PY) -m evidence_book build $(if $(SET),--set "$(SET)") $(ARGS)
+
+validate: .venv/done
+	$(PY) -m evidence_book validate
+
+test: .venv/done
+	$(PY) -m pytest $(ARGS)
+
+serve: book
+	@echo "Serving _build/html on http://127.0.0.1:8000 (Ctrl-C to stop)"
+	$(PY) -m http.server --bind 127.0.0.1 --directory _build/html 8000
+
+bench: .venv/done
+	$(PY) bench/run.py
+
+clean:
+	rm -rf _build

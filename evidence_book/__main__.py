@@ -1,0 +1,3 @@
+from evidence_book.build.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The builder: knows sections, parameters, notebooks and Sphinx; knows nothing about reviews."""

@@ -1,0 +1,222 @@
+"""The one loader: read `data/<review>/<table>.csv`, type it by its schema, validate, record the read.
+
+Every problem is reported as `file, row N (line L), column 'c': expected …, got '…'` — row N is the
+N-th data row, line L the line in the file (the header is line 1).
+
+Under the builder (EVIDENCE_BOOK_SECTION set) the data were validated once before any section ran,
+so sections only read and type the files; run by hand, a notebook validates what it loads.
+Each file read is appended to EVIDENCE_BOOK_READS so the builder knows which sections to re-run.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from evidence_book.data.schemas import BY_NAME, FOREIGN_KEYS, PRISMA_EQUATIONS, TABLES, Table
+
+MAX_REPORTED = 20
+
+
+class DataError(Exception):
+    """Invalid data; the message names file, row and column."""
+
+
+def book_root(root=None) -> Path:
+    if root is not None:
+        return Path(root).resolve()
+    if os.environ.get("EVIDENCE_BOOK_ROOT"):
+        return Path(os.environ["EVIDENCE_BOOK_ROOT"])
+    here = Path.cwd().resolve()
+    for p in (here, *here.parents):
+        if (p / "sections.yml").exists() and (p / "data").is_dir():
+            return p
+    raise DataError(f"cannot find the book root (a folder with sections.yml and data/) above {here}")
+
+
+def _record(rel: str) -> None:
+    reads = os.environ.get("EVIDENCE_BOOK_READS")
+    if reads:
+        with open(reads, "a", encoding="utf-8") as f:
+            f.write(rel + "\n")
+
+
+def _where(table: Table, row: int | None = None, column: str | None = None) -> str:
+    parts = [table.path]
+    if row is not None:
+        parts.append(f"row {row + 1} (line {row + 2})")
+    if column is not None:
+        parts.append(f"column '{column}'")
+    return ", ".join(parts)
+
+
+def read_raw(table: Table, root: Path) -> pd.DataFrame:
+    """The file as text cells; empty, binary, non-UTF-8 and ragged files are errors."""
+    path = root / table.path
+    _record(table.path)
+    if not path.exists():
+        raise DataError(f"{table.path}: file not found")
+    data = path.read_bytes()
+    if not data.strip():
+        raise DataError(f"{table.path}: file is empty (expected a header row: {', '.join(c.name for c in table.columns)})")
+    if b"\0" in data:
+        raise DataError(f"{table.path}: looks like a binary file, not CSV text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise DataError(f"{table.path}, line {line}: not valid UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8") from None
+    rows = list(csv.reader(io.StringIO(text)))
+    header = rows[0]
+    if len(set(header)) != len(header):
+        dup = sorted({h for h in header if header.count(h) > 1})
+        raise DataError(f"{table.path}, line 1: duplicate column name(s) {dup}")
+    for i, r in enumerate(rows[1:]):
+        if r and len(r) != len(header):
+            raise DataError(f"{_where(table, i)}: has {len(r)} fields, the header has {len(header)}")
+    body = [r for r in rows[1:] if r]
+    missing = [c.name for c in table.columns if c.name not in header]
+    if missing:
+        raise DataError(f"{table.path}, line 1: missing column(s) {', '.join(repr(m) for m in missing)}")
+    return pd.DataFrame(body, columns=header, dtype="string").fillna("")
+
+
+_TRUE, _FALSE = {"true", "yes", "1"}, {"false", "no", "0"}
+
+
+def coerce(table: Table, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Typed columns; unparseable cells become errors (not NaN)."""
+    df, errors = raw.copy(), []
+    for col in table.columns:
+        s = raw[col.name].str.strip()
+        empty = s == ""
+        if col.required:
+            for i in s.index[empty]:
+                errors.append(f"{_where(table, i, col.name)}: a value is required, the cell is empty")
+        if col.type == "str":
+            df[col.name] = s.where(~empty, pd.NA)
+        elif col.type in ("int", "float"):
+            num = pd.to_numeric(s.where(~empty, None), errors="coerce")
+            bad = ~empty & num.isna()
+            if col.type == "int":
+                bad |= ~empty & num.notna() & (num % 1 != 0)
+            for i in s.index[bad]:
+                want = "a whole number" if col.type == "int" else "a number"
+                errors.append(f"{_where(table, i, col.name)}: expected {want}, got {s[i]!r}")
+            df[col.name] = num.astype("Int64") if col.type == "int" and not bad.any() else num.astype("Float64")
+        elif col.type == "bool":
+            low = s.str.lower()
+            bad = ~empty & ~low.isin(_TRUE | _FALSE)
+            for i in s.index[bad]:
+                errors.append(f"{_where(table, i, col.name)}: expected true or false, got {s[i]!r}")
+            df[col.name] = low.map(lambda v: True if v in _TRUE else (False if v in _FALSE else pd.NA)).astype("boolean")
+    return df, errors
+
+
+def check(table: Table, df: pd.DataFrame) -> list[str]:
+    """Allowed values, ranges, patterns, unique keys — evaluated by pandera, reported by cell."""
+    import pandera.pandas as pa
+
+    cols = {}
+    for c in table.columns:
+        checks = []
+        if c.allowed is not None:
+            checks.append(pa.Check.isin(list(c.allowed), error=f"one of {', '.join(a for a in c.allowed if a)}"))
+        if c.min is not None:
+            checks.append(pa.Check.ge(c.min, error=f"a value ≥ {c.min:g}"))
+        if c.max is not None:
+            checks.append(pa.Check.le(c.max, error=f"a value ≤ {c.max:g}"))
+        if c.pattern is not None:
+            checks.append(pa.Check.str_matches(c.pattern, error=f"text matching {c.pattern}"))
+        cols[c.name] = pa.Column(checks=checks, nullable=True, coerce=False, required=True)
+    schema = pa.DataFrameSchema(cols, strict=False)
+    errors = []
+    try:
+        schema.validate(df, lazy=True)
+    except pa.errors.SchemaErrors as e:
+        fc = e.failure_cases
+        for _, f in fc.iterrows():
+            idx = f["index"]
+            row = int(idx) if idx is not None and not pd.isna(idx) else None
+            errors.append(f"{_where(table, row, f['column'])}: expected {f['check']}, got {f['failure_case']!r}")
+    if table.key:
+        dup = df.duplicated(list(table.key), keep="first")
+        for i in df.index[dup]:
+            val = ", ".join(str(df.at[i, k]) for k in table.key)
+            first = df.index[(df[list(table.key)] == df.loc[i, list(table.key)]).all(axis=1)][0]
+            errors.append(f"{_where(table, i, table.key[0])}: duplicate key ({val}), first used in row {first + 1}")
+    return errors
+
+
+def load_table(review: str, name: str, root=None, validate: bool | None = None) -> pd.DataFrame:
+    """The validated, typed DataFrame of `data/<review>/<name>.csv`."""
+    table = BY_NAME.get((review, name))
+    if table is None:
+        raise DataError(f"no schema for data/{review}/{name}.csv (known: {', '.join(t.path for t in TABLES)})")
+    root = book_root(root)
+    df, errors = coerce(table, read_raw(table, root))
+    if validate is None:
+        validate = not os.environ.get("EVIDENCE_BOOK_SECTION")
+    if validate and not errors:
+        errors = check(table, df)
+    if errors:
+        raise DataError(_summary(errors))
+    return df
+
+
+def _summary(errors: list[str]) -> str:
+    more = f"\n… and {len(errors) - MAX_REPORTED} more" if len(errors) > MAX_REPORTED else ""
+    return "\n".join(errors[:MAX_REPORTED]) + more
+
+
+def validate_all(root=None) -> int:
+    """Validate every file with a schema and the cross-file rules; raise one DataError listing all problems."""
+    root = book_root(root)
+    frames, errors = {}, []
+    for table in TABLES:
+        if not (root / table.path).exists() and table.name in ("jbi_items", "adverse_events"):
+            continue  # optional files
+        try:
+            df, errs = coerce(table, read_raw(table, root))
+        except DataError as e:
+            errors.append(str(e))
+            continue
+        errors += errs or check(table, df)
+        frames[(table.review, table.name)] = df
+    errors += cross_file(frames)
+    if errors:
+        raise DataError(_summary(errors))
+    return len(frames)
+
+
+def cross_file(frames: dict) -> list[str]:
+    errors = []
+    for (rv, tb, col), (prv, ptb, pcol) in FOREIGN_KEYS:
+        child, parent = frames.get((rv, tb)), frames.get((prv, ptb))
+        if child is None or parent is None:
+            continue
+        known = set(parent[pcol].dropna())
+        for i in child.index[~child[col].isin(known) & child[col].notna()]:
+            errors.append(f"{_where(BY_NAME[(rv, tb)], i, col)}: '{child.at[i, col]}' is not a {pcol} of {BY_NAME[(prv, ptb)].path}")
+    jbi, studies = frames.get(("nerve", "jbi")), frames.get(("nerve", "studies"))
+    if jbi is not None and studies is not None:
+        counts = jbi.groupby("study_id").size()
+        for sid in studies["study_id"].dropna():
+            n = int(counts.get(sid, 0))
+            if n != 13:
+                errors.append(f"data/nerve/jbi.csv: study '{sid}' has {n} JBI items, expected 13 (Q1–Q13)")
+    for review in ("nerve", "aasc"):
+        p = frames.get((review, "prisma"))
+        if p is None:
+            continue
+        counts = dict(zip(p["stage"], p["count"]))
+        for result, first, second in PRISMA_EQUATIONS:
+            vals = [counts.get(k) for k in (result, first, second)]
+            if all(v is not None and not pd.isna(v) for v in vals) and vals[0] != vals[1] - vals[2]:
+                row = int(p.index[p["stage"] == result][0])
+                errors.append(f"{_where(BY_NAME[(review, 'prisma')], row, 'count')}: {result} = {vals[0]}, "
+                              f"but {first} − {second} = {vals[1]} − {vals[2]} = {vals[1] - vals[2]}")
+    return errors

@@ -1,0 +1,142 @@
+"""Schemas of every data file: columns, types, allowed values, keys, and cross-file rules.
+
+Each column is a `Col`; the loader turns a file into typed columns, then builds a pandera
+`DataFrameSchema` from these specs to check values (pandera reports every failing cell with its
+row, which the loader turns into "file, row, column: expected …"). The same specs generate the
+data-dictionary page of the book. Files may carry more columns than listed (analysts add freely);
+listed columns are the contract.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+JBI_ANSWERS = ("yes", "no", "unclear", "not_applicable")
+DIRECTIONS = ("favours_treatment", "no_difference", "favours_control", "unclear")
+DOMAINS = ("functional", "electrophysiological", "histological", "muscle", "in_vitro", "molecular", "sensory", "other")
+ROB = ("Low", "Moderate", "High")
+RULES = ("", "count", "count_distinct", "sum", "min", "max", "range", "percent", "all", "value")
+
+
+@dataclass(frozen=True)
+class Col:
+    name: str
+    type: str = "str"  # str | int | float | bool
+    required: bool = False  # a value must be present in every row
+    allowed: tuple | None = None
+    min: float | None = None
+    max: float | None = None
+    pattern: str | None = None
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    review: str
+    name: str
+    doc: str
+    columns: tuple
+    key: tuple = ()  # columns whose combination is unique
+
+    @property
+    def path(self) -> str:
+        return f"data/{self.review}/{self.name}.csv"
+
+
+PROV = (
+    Col("source", required=True, doc="seed file the value comes from"),
+    Col("location", required=True, doc="table or section of the seed"),
+    Col("quote", doc="short verbatim passage where the value comes from prose"),
+    Col("note", doc="why a value is empty, or a judgement made in extraction"),
+)
+SLUG = r"^[a-z][a-z0-9_-]*$"
+
+
+def T(review, name, doc, cols, key=()):
+    names = {c.name for c in cols}
+    return Table(review, name, doc, tuple(cols) + tuple(c for c in PROV if c.name not in names), tuple(key))
+
+
+TABLES = [
+    T("nerve", "studies", "Included rat studies (review Table 2, scores from Table 3).", [
+        Col("study_id", required=True, pattern=SLUG, doc="stable slug, first author + year"),
+        Col("ref", "int", required=True, min=1, doc="reference number in the review"),
+        Col("first_author", required=True), Col("year", "int", required=True, min=1900, max=2100),
+        Col("n_animals", "int", min=0, doc="animals in the study (Table 2 N)"),
+        Col("species"), Col("sex", allowed=("male", "female", "both")),
+        Col("weight_min_g", "float", min=0), Col("weight_max_g", "float", min=0),
+        Col("age_text"), Col("cell_source"), Col("secretome_type"), Col("injury_model"),
+        Col("jbi_score_stated", "int", min=0, max=13, doc="JBI score the review prints (out of 13)"),
+    ], key=("study_id",)),
+    T("nerve", "jbi", "JBI critical-appraisal answers, one row per study × item (review Table 3).", [
+        Col("study_id", required=True), Col("item", required=True, allowed=tuple(f"Q{i}" for i in range(1, 14))),
+        Col("answer", required=True, allowed=JBI_ANSWERS),
+    ], key=("study_id", "item")),
+    T("nerve", "jbi_items", "The 13 JBI checklist questions.", [
+        Col("item", required=True, allowed=tuple(f"Q{i}" for i in range(1, 14))), Col("question"),
+    ], key=("item",)),
+    T("nerve", "outcomes", "Outcome measures per study with direction of effect (review Table 2 findings).", [
+        Col("study_id", required=True), Col("domain", required=True, allowed=DOMAINS),
+        Col("measure", required=True), Col("direction", required=True, allowed=DIRECTIONS),
+        Col("p_text"), Col("timepoint"),
+        Col("mean_treatment", "float"), Col("sd_treatment", "float", min=0), Col("n_treatment", "int", min=0),
+        Col("mean_control", "float"), Col("sd_control", "float", min=0), Col("n_control", "int", min=0),
+        Col("unit"),
+    ]),
+    T("nerve", "pio", "Research question (review Table 1).", [Col("element", required=True), Col("description", required=True)]),
+    T("nerve", "search_strings", "Database search strings (review §2).", [
+        Col("database", required=True), Col("search_string", required=True)], key=("database",)),
+    T("nerve", "eligibility", "Inclusion and exclusion criteria (review §2).", [
+        Col("kind", required=True, allowed=("inclusion", "exclusion")), Col("criterion", required=True)]),
+    T("nerve", "prisma", "PRISMA 2020 flow counts; empty where the review does not report them.", [
+        Col("stage", required=True, pattern=SLUG), Col("count", "int", min=0)], key=("stage",)),
+    T("aasc", "trials", "Controlled clinical trials of allogeneic adipose stem cells (review Table 1).", [
+        Col("study_id", required=True, pattern=SLUG), Col("ref", "int", min=1), Col("first_author", required=True),
+        Col("year", "int", required=True, min=1900, max=2100), Col("design"),
+        Col("randomized", "bool"), Col("blinded", "bool"), Col("controlled", "bool"),
+        Col("risk_of_bias", allowed=ROB), Col("indication"),
+        Col("n_patients", "int", min=0), Col("n_aasc", "int", min=0),
+    ], key=("study_id",)),
+    T("aasc", "indications", "Clinical response by indication as published (review Table 2).", [
+        Col("indication", required=True)]),
+    T("aasc", "outcomes_binary", "Every 2×2 result the text gives (events / group size per arm).", [
+        Col("study_id", required=True), Col("outcome", required=True), Col("timepoint"),
+        Col("events_aasc", "int", min=0), Col("n_aasc", "int", min=0),
+        Col("events_control", "int", min=0), Col("n_control", "int", min=0),
+    ]),
+    T("aasc", "adverse_events", "Adverse events reported per trial.", [Col("study_id", required=True), Col("event", required=True)]),
+    T("aasc", "prisma", "PRISMA 2020 flow counts of the AASC review.", [
+        Col("stage", required=True, pattern=SLUG), Col("count", "int", min=0)], key=("stage",)),
+    T("ev", "trials", "Registered clinical trials of MSC extracellular vesicles (seed 002 Table 2).", [
+        Col("nct_id", required=True, pattern=r"^NCT\d{8}$"), Col("title"), Col("indication"),
+        Col("status"), Col("country"), Col("participants", "int", min=0), Col("phase"),
+    ], key=("nct_id",)),
+    T("ev", "msc_vs_ev", "Advantages and limitations of MSCs and their EVs (seed 002 Table 1).", []),
+    T("clinic", "claims", "Factual claims of a clinic's advertising page (seed 003).", [
+        Col("claim_id", required=True), Col("category", required=True,
+            allowed=("safety", "duration", "indication", "cost", "mechanism", "efficacy", "procedure", "other")),
+        Col("claim", required=True)], key=("claim_id",)),
+]
+for _review in ("nerve", "aasc"):
+    TABLES.append(T(_review, "claims", "Quantitative statements of the review, with how the audit recomputes them.", [
+        Col("claim_id", required=True), Col("quote", required=True), Col("claimed_value"),
+        Col("rule", allowed=RULES), Col("table"), Col("column"), Col("filter"), Col("denominator_filter"),
+        Col("condition"), Col("tolerance", "float", min=0),
+    ], key=("claim_id",)))
+
+BY_NAME = {(t.review, t.name): t for t in TABLES}
+
+# Cross-file rules: (review, table, column) must exist in (review, table, column).
+FOREIGN_KEYS = [
+    (("nerve", "jbi", "study_id"), ("nerve", "studies", "study_id")),
+    (("nerve", "outcomes", "study_id"), ("nerve", "studies", "study_id")),
+    (("aasc", "outcomes_binary", "study_id"), ("aasc", "trials", "study_id")),
+    (("aasc", "adverse_events", "study_id"), ("aasc", "trials", "study_id")),
+]
+
+# PRISMA 2020 arithmetic, checked where every term is reported: result = first - second.
+PRISMA_EQUATIONS = [
+    ("records_screened", "records_identified", "duplicates_removed"),
+    ("reports_sought", "records_screened", "records_excluded"),
+    ("reports_assessed", "reports_sought", "reports_not_retrieved"),
+    ("studies_included", "reports_assessed", "reports_excluded"),
+]

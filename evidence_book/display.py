@@ -1,0 +1,99 @@
+"""How chapter notebooks show things: tables, figures, downloads and glued numbers.
+
+A chapter calls these and nothing else to put results on the page, so every table is interactive,
+offline and escaped the same way, and every figure has SVG + PNG files, alt text and a caption that
+names its data files and parameters.
+"""
+from __future__ import annotations
+
+import io
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import HTML, Markdown, display
+
+from evidence_book.text import html_escape, md_escape
+
+# itables' DataTables bundle is served by the site itself (copied there by the builder):
+# chapter pages live in chapters/, the bundle at the site root.
+DT_URL = "../itables/dt_bundle.js"
+
+
+def files_dir() -> Path:
+    """Where this section's figures and downloads go (the builder publishes them with the page)."""
+    d = Path(os.environ.get("EVIDENCE_BOOK_FILES") or "_files_local")
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def _link(name: str) -> str:
+    section = os.environ.get("EVIDENCE_BOOK_SECTION", "local")
+    return f"_files/{section}/{name}"
+
+
+def show_table(df: pd.DataFrame, table_id: str, caption: str = "", download: str | None = None,
+               page_length: int = 15, **itables_options) -> None:
+    """An interactive (search, sort, paginate) table with a CSV download; cell text is escaped."""
+    import itables
+
+    if not re.fullmatch(r"[a-z][a-z0-9-]*", table_id):
+        raise ValueError(f"table_id must be a lower-case slug, got {table_id!r}")
+    if download:
+        csv_name = f"{download}.csv"
+        df.to_csv(files_dir() / csv_name, index=False, lineterminator="\n")
+    html = itables.to_html_datatable(
+        df, table_id=f"t-{table_id}", connected=True, dt_url=DT_URL, caption=caption or None,
+        pageLength=page_length, allow_html=False, display_logo_when_loading=False,
+        classes="display compact", **itables_options,
+    )
+    display(HTML(html))
+    if download:
+        display(HTML(f'<p class="eb-download"><a href="{html_escape(_link(csv_name))}" download>'
+                     f"Download this table as CSV ({html_escape(csv_name)})</a></p>"))
+
+
+def save_figure(fig, name: str) -> tuple[str, str]:
+    """Write `name`.svg and `name`.png deterministically (no dates, fixed SVG ids)."""
+    import matplotlib as mpl
+
+    if not re.fullmatch(r"[a-z][a-z0-9-]*", name):
+        raise ValueError(f"figure name must be a lower-case slug, got {name!r}")
+    d = files_dir()
+    with mpl.rc_context({"svg.hashsalt": name, "svg.fonttype": "path"}):
+        fig.savefig(d / f"{name}.svg", format="svg", metadata={"Date": None}, bbox_inches="tight")
+    fig.savefig(d / f"{name}.png", format="png", dpi=150, metadata={"Software": None}, bbox_inches="tight")
+    return f"{name}.svg", f"{name}.png"
+
+
+def show_figure(fig, name: str, alt: str, caption: str, data_files=(), parameters: dict | None = None) -> None:
+    """The figure as SVG on the page, its PNG as a download, alt text, and a provenance caption."""
+    import matplotlib.pyplot as plt
+
+    svg, png = save_figure(fig, name)
+    plt.close(fig)
+    params = ", ".join(f"{k} = {v!r}" for k, v in (parameters or {}).items())
+    prov = f"Data: {', '.join(data_files) or 'none'}" + (f"; parameters: {params}" if params else "")
+    section = os.environ.get("EVIDENCE_BOOK_SECTION", "local")
+    e = html_escape
+    display(HTML(
+        f'<figure class="eb-figure" id="fig-{e(name)}"><img src="{e(_link(svg))}" alt="{e(alt)}" '
+        f'style="max-width:100%;height:auto">'
+        f"<figcaption><strong>Figure.</strong> {e(caption)} <em>{e(prov)}; made by section {e(section)}.</em> "
+        f'Download: <a href="{e(_link(png))}" download>PNG</a> · <a href="{e(_link(svg))}" download>SVG</a>'
+        f"</figcaption></figure>"
+    ))
+
+
+def glue(name: str, value, fmt: str | None = None):
+    """Glue a computed value for the prose (`{glue:text}` in Markdown cells); returns it."""
+    from myst_nb import glue as _glue
+
+    _glue(name, value if fmt is None else format(value, fmt), display=False)
+    return value
+
+
+def say(text: str) -> None:
+    """A sentence built from data values, shown as escaped Markdown."""
+    display(Markdown(md_escape(text)))

@@ -1,0 +1,124 @@
+"""Shared look of every figure: theme, colour-blind-safe palette, semantic colours and markers.
+
+Colours follow the Okabe–Ito palette (Okabe & Ito 2008), which stays distinguishable under the
+common colour-vision deficiencies. Colour is never the only cue: judgements also carry a symbol
+(`JUDGEMENT_SYMBOLS`) and directions a marker shape (`DIRECTION_MARKERS`).
+"""
+from __future__ import annotations
+
+import math
+import textwrap
+
+import matplotlib.pyplot as plt
+import seaborn as sns
+
+PALETTE = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "grey": "#999999",
+    "light_grey": "#DDDDDD",
+}
+
+JUDGEMENT_COLOURS = {
+    # JBI critical-appraisal answers
+    "yes": PALETTE["bluish_green"],
+    "no": PALETTE["vermillion"],
+    "unclear": PALETTE["yellow"],
+    "not_applicable": PALETTE["light_grey"],
+    # risk of bias (RoB 2 / ROBINS-I style, overall)
+    "Low": PALETTE["bluish_green"],
+    "Moderate": PALETTE["yellow"],
+    "High": PALETTE["vermillion"],
+}
+JUDGEMENT_SYMBOLS = {
+    "yes": "+", "no": "−", "unclear": "?", "not_applicable": "NA",
+    "Low": "+", "Moderate": "−", "High": "×",
+}
+JUDGEMENT_LABELS = {
+    "yes": "Yes", "no": "No", "unclear": "Unclear", "not_applicable": "Not applicable",
+    "Low": "Low", "Moderate": "Moderate", "High": "High",
+}
+
+DIRECTION_COLOURS = {
+    "favours_treatment": PALETTE["blue"],
+    "no_difference": PALETTE["orange"],
+    "favours_control": PALETTE["vermillion"],
+    "unclear": PALETTE["grey"],
+}
+DIRECTION_MARKERS = {
+    "favours_treatment": "^",
+    "no_difference": "D",
+    "favours_control": "v",
+    "unclear": "X",
+}
+DIRECTION_LABELS = {
+    "favours_treatment": "Favours treatment",
+    "no_difference": "No difference",
+    "favours_control": "Favours control",
+    "unclear": "Unclear",
+}
+
+FALLBACK_COLOUR = PALETTE["light_grey"]
+SEQUENTIAL_CMAP = "cividis"  # perceptually uniform and colour-blind safe
+
+FONT_SIZES = {"font.size": 10, "axes.titlesize": 12, "axes.labelsize": 10,
+              "xtick.labelsize": 9, "ytick.labelsize": 9, "legend.fontsize": 9,
+              "figure.titlesize": 13}
+
+
+def apply_style() -> None:
+    """Set the seaborn 'whitegrid' theme and the book's font sizes (idempotent)."""
+    sns.set_theme(style="whitegrid", rc={**FONT_SIZES, "axes.titleweight": "bold",
+                                          "axes.titlelocation": "left",
+                                          "figure.dpi": 100, "savefig.dpi": 150,
+                                          "savefig.bbox": "tight"})
+
+
+def figure(width: float = 8.0, height: float = 5.0, **subplots_kw):
+    """Return (fig, ax) with the book style applied; extra kwargs go to `plt.subplots`."""
+    apply_style()
+    fig, ax = plt.subplots(figsize=(width, height), **subplots_kw)
+    return fig, ax
+
+
+def paginate(items, per_page: int) -> list[list]:
+    """Split `items` into consecutive pages of at most `per_page` (at least one page, maybe empty)."""
+    items = list(items)
+    if per_page is None or per_page <= 0:
+        return [items]
+    if not items:
+        return [[]]
+    return [items[i:i + per_page] for i in range(0, len(items), per_page)]
+
+
+def page_title(title: str, page: int, n_pages: int) -> str:
+    """'title (page 2 of 3)' when paginated, else the title unchanged."""
+    return f"{title} (page {page} of {n_pages})" if n_pages > 1 else title
+
+
+def wrap(text, width: int) -> str:
+    """textwrap.fill that tolerates None/NA."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return ""
+    return textwrap.fill(str(text), width=width, break_long_words=True)
+
+
+def ordered(values, order=None) -> list:
+    """Distinct values in `order` first (those present), then the rest in first-seen order."""
+    seen = list(dict.fromkeys(v for v in values if v is not None and v == v))
+    if order is None:
+        return seen
+    order = list(order)
+    return [v for v in order if v in seen] + [v for v in seen if v not in order]
+
+
+def pretty(slug) -> str:
+    """'favours_treatment' → 'Favours treatment'."""
+    s = str(slug).replace("_", " ")
+    return s[:1].upper() + s[1:]

@@ -210,13 +210,34 @@ def cross_file(frames: dict) -> list[str]:
                 errors.append(f"data/nerve/jbi.csv: study '{sid}' has {n} JBI items, expected 13 (Q1–Q13)")
     for review in ("nerve", "aasc"):
         p = frames.get((review, "prisma"))
-        if p is None:
-            continue
-        counts = dict(zip(p["stage"], p["count"]))
-        for result, first, second in PRISMA_EQUATIONS:
-            vals = [counts.get(k) for k in (result, first, second)]
-            if all(v is not None and not pd.isna(v) for v in vals) and vals[0] != vals[1] - vals[2]:
-                row = int(p.index[p["stage"] == result][0])
-                errors.append(f"{_where(BY_NAME[(review, 'prisma')], row, 'count')}: {result} = {vals[0]}, "
-                              f"but {first} − {second} = {vals[1]} − {vals[2]} = {vals[1] - vals[2]}")
+        if p is not None:
+            errors += prisma_errors(p, BY_NAME[(review, "prisma")])
+    return errors
+
+
+def prisma_errors(p: pd.DataFrame, table: Table) -> list[str]:
+    """PRISMA 2020 arithmetic where every term is reported; parts must add up to their totals."""
+    counts = {k: (None if pd.isna(v) else int(v)) for k, v in zip(p["stage"], p["count"])}
+    if counts.get("records_identified") is None and counts.get("records_identified_databases") is not None:
+        counts["records_identified"] = counts["records_identified_databases"]
+    errors = []
+
+    def row(stage):
+        return int(p.index[p["stage"] == stage][0])
+
+    for result, first, second in PRISMA_EQUATIONS:
+        vals = [counts.get(k) for k in (result, first, second)]
+        if all(v is not None for v in vals) and vals[0] != vals[1] - vals[2]:
+            at = result if result in set(p["stage"]) else first
+            errors.append(f"{_where(table, row(at), 'count')}: {result} = {vals[0]}, "
+                          f"but {first} − {second} = {vals[1]} − {vals[2]} = {vals[1] - vals[2]}")
+    # A reported total must equal the sum of its reported parts (e.g. identified per database).
+    for total, prefix in (("records_identified_databases", "records_identified_"), ("records_excluded", "records_excluded_"),
+                          ("reports_excluded", "reports_excluded_")):
+        parts = {k: v for k, v in counts.items() if k.startswith(prefix) and k != total
+                 and k not in ("records_identified_databases", "records_identified_registers", "records_identified_other")}
+        if counts.get(total) is not None and parts and all(v is not None for v in parts.values()):
+            if sum(parts.values()) != counts[total]:
+                errors.append(f"{_where(table, row(total), 'count')}: {total} = {counts[total]}, but its parts "
+                              f"({', '.join(sorted(parts))}) add up to {sum(parts.values())}")
     return errors

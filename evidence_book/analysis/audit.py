@@ -52,7 +52,7 @@ def parse_conditions(text) -> list[Condition]:
 def _mask(df: pd.DataFrame, cond: Condition, table: str) -> pd.Series:
     if cond.column not in df.columns:
         raise CannotCheck(f"{table} has no column '{cond.column}'")
-    s = df[cond.column]
+    s = _numeric_if_possible(df[cond.column])
     if cond.op == "~":
         return s.astype("string").str.contains(cond.value, case=False, regex=False).fillna(False)
     if pd.api.types.is_bool_dtype(s.dtype):
@@ -71,6 +71,15 @@ def _mask(df: pd.DataFrame, cond: Condition, table: str) -> pd.Series:
         else:
             raise CannotCheck(f"'{cond.op}' needs a numeric column, {table}.{cond.column} is text")
     return m.fillna(False).astype(bool)
+
+
+def _numeric_if_possible(s: pd.Series) -> pd.Series:
+    """Extra (unschema'd) columns load as text; treat them as numbers when every value is one."""
+    if pd.api.types.is_string_dtype(s.dtype) or s.dtype == object:
+        num = pd.to_numeric(s, errors="coerce")
+        if num.notna().sum() == s.notna().sum() and s.notna().any():
+            return num
+    return s
 
 
 def select(df: pd.DataFrame, text, table: str) -> pd.DataFrame:
@@ -157,7 +166,10 @@ def recompute(claim: pd.Series, tables) -> tuple[object, str]:
         v = rows.iloc[0][col]
         if pd.isna(v):
             raise CannotCheck(f"{col} is not reported in the selected row")
-        return (float(v) if isinstance(v, (int, float)) or pd.api.types.is_number(v) else str(v)), how + f": {col}"
+        try:
+            return float(v), how + f": {col}"
+        except (TypeError, ValueError):
+            return str(v), how + f": {col}"
     raise CannotCheck(f"unknown rule '{rule}'")
 
 
@@ -184,8 +196,11 @@ def compare(claimed, recomputed, tolerance=0.0) -> bool:
     m = _NUM.match(text)
     if not m:
         raise CannotCheck(f"claimed value '{text}' is not a number")
-    op, v = m.group(1), float(m.group(2).replace(",", ""))
-    r = float(recomputed)
+    op, number = m.group(1), m.group(2).replace(",", "")
+    v, r = float(number), float(recomputed)
+    # A printed number stands for everything that rounds to it: "54.2" covers 54.15–54.25.
+    decimals = len(number.partition(".")[2])
+    tol = max(tol, 0.5 * 10 ** -decimals) if not float(recomputed).is_integer() else tol
     if op == ">":
         return r > v
     if op == "<":

@@ -270,3 +270,17 @@ def write_audit_csv(root, path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     pd.concat(frames, ignore_index=True).to_csv(path, index=False, lineterminator="\n")
     return path
+
+
+def explain_failures(audit: pd.DataFrame) -> list[str]:
+    """One sentence per claim that does not hold: what is claimed, what the data give, how."""
+    out = []
+    for _, r in audit[audit["verdict"] == "does_not_hold"].iterrows():
+        out.append(f"{r['claim_id']} ({r['location']}): the review states {r['claimed_value']}, "
+                   f"the data give {r['recomputed_value']} ({r['how']}). “{r['quote']}”")
+    return out
+
+
+def table_for_readers(audit: pd.DataFrame) -> pd.DataFrame:
+    cols = ["claim_id", "location", "quote", "claimed_value", "recomputed_value", "verdict", "rule", "how", "note"]
+    return audit[cols].rename(columns={"how": "how recomputed"})

@@ -90,12 +90,13 @@ def _summarise(directions: pd.Series, study_ids: pd.Series, alpha: float) -> dic
     fav = int((direction == FAVOUR).sum())
     against = int((direction == AGAINST).sum())
     n = fav + against
+    none = int((direction == NONE).sum())
     row = {
         "n_studies": int(study_ids.nunique()),
         "n_favours_treatment": fav,
         "n_favours_control": against,
-        "n_no_difference": int((direction == NONE).sum()),
-        "n_unclear": int((~direction.isin([FAVOUR, AGAINST, NONE])).sum() + direction.isna().sum()),
+        "n_no_difference": none,
+        "n_unclear": len(direction) - fav - against - none,  # 'unclear' and anything unrecognised/NA
         "n_with_direction": n,
     }
     if n > 0:

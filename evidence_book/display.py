@@ -48,10 +48,24 @@ def show_table(df: pd.DataFrame, table_id: str, caption: str = "", download: str
         pageLength=page_length, allow_html=False, display_logo_when_loading=False,
         classes="display compact", **itables_options,
     )
-    display(HTML(html))
+    display(HTML(_with_static_rows(html, df)))
     if download:
         display(HTML(f'<p class="eb-download"><a href="{html_escape(_link(csv_name))}" download>'
                      f"Download this table as CSV ({html_escape(csv_name)})</a></p>"))
+
+
+_LOADING_BODY = re.compile(r"<tbody>\s*<tr>\s*<td[^>]*>.*?</td>\s*</tr>\s*</tbody>", re.S)
+
+
+def _with_static_rows(itables_html: str, df: pd.DataFrame) -> str:
+    """Put the rows themselves (escaped) where itables shows "Loading…", so the table reads even
+    where the DataTables module cannot load (a page opened from file://); DataTables replaces them."""
+    static = df.to_html(index=False, escape=True, border=0, na_rep="")
+    inner = re.search(r"<table[^>]*>(.*)</table>", static, re.S).group(1)
+    out, n = _LOADING_BODY.subn(lambda m: inner, itables_html, count=1)
+    if n != 1:  # itables changed its template: fail loudly rather than publish a blank table
+        raise RuntimeError("could not find itables' loading placeholder to replace")
+    return out
 
 
 def save_figure(fig, name: str) -> tuple[str, str]:
@@ -86,12 +100,11 @@ def show_figure(fig, name: str, alt: str, caption: str, data_files=(), parameter
     ))
 
 
-def glue(name: str, value, fmt: str | None = None):
-    """Glue a computed value for the prose (`{glue:text}` in Markdown cells); returns it."""
+def glue(name: str, value, fmt: str | None = None) -> None:
+    """Glue a computed value for the prose (`{glue:text}` in Markdown cells)."""
     from myst_nb import glue as _glue
 
     _glue(name, value if fmt is None else format(value, fmt), display=False)
-    return value
 
 
 def say(text: str) -> None:

@@ -39,7 +39,7 @@ def make_toy_book(dest: Path) -> Path:
     for name in ("_config.yml", "requirements.txt", "intro.md"):
         shutil.copy(REPO / name, dest / name)
     write_notebook(dest / "chapters" / "count.ipynb", 'review = "nerve"\ntable = "studies"\nlimit = 5',
-                   ["from evidence_book.data import load_table\ndf = load_table(review, table)\nprint(len(df), limit)"],
+                   ["from evidence_book.data import load_table\ndf = load_table(review, table)\nprint(len(df), limit, df['first_author'].iloc[0])"],
                    "# Count rows")
     write_notebook(dest / "chapters" / "fail.ipynb", "fail = False",
                    ["if fail:\n    raise ValueError('asked to fail')\nprint('fine')"], "# Maybe fail")

@@ -9,6 +9,7 @@ Plain pandas counting; effect sizes and pooling come from `analysis.effects` (st
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,22 @@ TOOL_ORDER = ("RoB 2", "ROBINS-I")
 
 def _yes_no(series: pd.Series) -> pd.Series:
     return series.astype("boolean").map(lambda v: NR if v is pd.NA else (YES if v else NO)).astype("string")
+
+
+def _num(series: pd.Series) -> pd.Series:
+    """A column as nullable floats; columns the schema does not type arrive as text ("" = empty)."""
+    return pd.to_numeric(series.astype("string").str.strip().replace("", pd.NA), errors="coerce").astype("Float64")
+
+
+def _txt(series: pd.Series) -> pd.Series:
+    """A text column with empty cells as NA."""
+    return series.astype("string").str.strip().replace("", pd.NA)
+
+
+def _bool(series: pd.Series) -> pd.Series:
+    """true/false text (or booleans) as a nullable boolean column."""
+    low = series.astype("string").str.strip().str.lower()
+    return low.map({"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}).astype("boolean")
 
 
 def _int(x) -> int:
@@ -41,17 +58,17 @@ def table1(trials: pd.DataFrame) -> pd.DataFrame:
         "Indication": trials["indication"],
         "Indication group": trials["indication_group"],
         "Design": trials["design"],
-        "Phase": trials["phase"],
+        "Phase": _txt(trials["phase"]),
         "Randomised": _yes_no(trials["randomized"]),
         "Blinded": _yes_no(trials["blinded"]),
-        "Blinding": trials["blinding_level"],
+        "Blinding": _txt(trials["blinding_level"]),
         "Controlled": _yes_no(trials["controlled"]),
-        "Comparator": trials["comparator"],
+        "Comparator": _txt(trials["comparator"]),
         "Patients": trials["n_patients"],
         "AASC-treated": trials["n_aasc"],
-        "Controls": trials["n_control"].astype("Float64").round().astype("Int64"),
+        "Controls": _num(trials["n_control"]).round().astype("Int64"),
         "Risk of bias": trials["risk_of_bias"],
-        "Tool": trials["rob_tool"],
+        "Tool": _txt(trials["rob_tool"]),
     })
     return out.reset_index(drop=True)
 
@@ -171,7 +188,9 @@ def compare_indications(trials: pd.DataFrame, indications: pd.DataFrame) -> pd.D
     rec = recompute_indications(trials)
     m = pub[["indication", "n_studies", "n_patients", "n_aasc", "n_benefit", "n_no_benefit"]].merge(
         rec[["indication", "n_studies", "n_patients", "n_aasc"]], on="indication", how="outer",
-        suffixes=("_published", "_recomputed"), sort=False)
+        suffixes=("_published", "_recomputed"))
+    order = list(pub["indication"]) + [x for x in rec["indication"] if x not in set(pub["indication"])]
+    m = m.set_index("indication").loc[order].reset_index()
     total = {"indication": "Total"}
     for col, _ in RECOMPUTED:
         total[f"{col}_published"] = tot[col].iloc[0] if len(tot) else pd.NA
@@ -201,6 +220,31 @@ def compare_indications(trials: pd.DataFrame, indications: pd.DataFrame) -> pd.D
     return m
 
 
+def comparison_display(comparison: pd.DataFrame) -> pd.DataFrame:
+    """`compare_indications` with readable column names (published beside recomputed)."""
+    names = {"indication": "Indication"}
+    for col, label in RECOMPUTED:
+        names[f"{col}_published"] = f"{label} (Table 2)"
+        names[f"{col}_recomputed"] = f"{label} (per-trial sum)"
+    names.update({"n_benefit_published": "Benefited (Table 2)", "n_no_benefit_published": "Not benefited (Table 2)",
+                  "differs": "Differs", "difference": "What differs"})
+    out = comparison.rename(columns=names)[list(names.values())].copy()
+    out["Differs"] = out["Differs"].map({True: "Yes", False: "No"})
+    return out
+
+
+def order_indications(comparison: pd.DataFrame, order_by: str = "table") -> pd.DataFrame:
+    """Rows in Table 2 order (``"table"``) or by recomputed ``"patients"`` / ``"treated"``, largest first; Total last."""
+    if order_by not in ("table", "patients", "treated"):
+        raise ValueError(f"order_by must be 'table', 'patients' or 'treated', got {order_by!r}")
+    body = comparison[comparison["indication"] != "Total"]
+    total = comparison[comparison["indication"] == "Total"]
+    if order_by != "table":
+        col = "n_patients_recomputed" if order_by == "patients" else "n_aasc_recomputed"
+        body = body.sort_values(col, ascending=False, kind="stable")
+    return pd.concat([body, total]).reset_index(drop=True)
+
+
 def _fmt(v) -> str:
     return "none" if pd.isna(v) else f"{int(v)}"
 
@@ -227,9 +271,9 @@ def indication_bars(comparison: pd.DataFrame) -> pd.DataFrame:
     """Long data for the 'patients by indication' figure: ``indication, measure, count``.
 
     Measures: all patients and AASC-treated (recomputed from trials), benefited (published; not
-    reported per trial). Total row excluded; indications ordered by patients, largest first.
+    reported per trial). Total row excluded; indications keep the order of ``comparison``.
     """
-    c = comparison[comparison["indication"] != "Total"].sort_values("n_patients_recomputed", ascending=False)
+    c = comparison[comparison["indication"] != "Total"]
     parts = [("n_patients_recomputed", "All patients (per-trial sum)"),
              ("n_aasc_recomputed", "AASC-treated (per-trial sum)"),
              ("n_benefit_published", "Benefited (Table 2, as published)")]
@@ -265,7 +309,7 @@ def comparisons_2x2(outcomes: pd.DataFrame) -> pd.DataFrame:
     cols = ["events_aasc", "n_aasc", "events_control", "n_control"]
     ok = outcomes[cols].notna().all(axis=1)
     if "comparison" in outcomes:
-        ok &= outcomes["comparison"].fillna("aasc_vs_control") == "aasc_vs_control"
+        ok &= _txt(outcomes["comparison"]).fillna("aasc_vs_control") == "aasc_vs_control"
     return outcomes[ok].reset_index(drop=True)
 
 
@@ -284,7 +328,7 @@ def forest_data(outcomes: pd.DataFrame, trials: pd.DataFrame, measure: str = "RR
         "study": eff["study_id"].map(names).fillna(eff["study_id"]).astype(str),
         "study_id": eff["study_id"].astype(str),
         "outcome": eff["outcome"].astype(str),
-        "timepoint": eff["timepoint"].astype("string").fillna("time not stated"),
+        "timepoint": _txt(eff["timepoint"]).fillna("time not stated"),
     })
     out["label"] = out["study"] + ": " + out["outcome"] + " (" + out["timepoint"] + ")"
     out["family"] = out["outcome"].map(lambda o: OUTCOME_FAMILIES.get(o, o))
@@ -292,7 +336,7 @@ def forest_data(outcomes: pd.DataFrame, trials: pd.DataFrame, measure: str = "RR
         out[c] = eff[c].astype("Float64").round().astype("Int64")
     for c in ("estimate", "ci_low", "ci_high", "yi", "vi", "corrected", "note"):
         out[c] = eff[c]
-    out["counts_derived"] = eff["counts_derived"] if "counts_derived" in eff else pd.NA
+    out["counts_derived"] = _bool(eff["counts_derived"]) if "counts_derived" in eff else pd.NA
     return out
 
 
@@ -322,7 +366,9 @@ def pooled_estimates(forest: pd.DataFrame, method: str = "dl", measure: str = "R
     sets = pooling_sets(forest)
     rows = []
     for fam, g in sets.groupby("family", sort=False):
-        r = pool(g, yi="yi", vi="vi", method=method, measure=measure)
+        with warnings.catch_warnings():  # statsmodels warns on sqrt of a negative τ² it then discards
+            warnings.simplefilter("ignore", RuntimeWarning)
+            r = pool(g, yi="yi", vi="vi", method=method, measure=measure)
         rows.append({"family": fam, "studies": "; ".join(g["label"]), **{c: r[c] for c in cols if c in r}})
     return pd.DataFrame(rows, columns=cols)
 
@@ -340,6 +386,24 @@ def forest_with_pooled(forest: pd.DataFrame, pooled: pd.DataFrame) -> pd.DataFra
         "ci_high": pooled["ci_high"], "is_pooled": True,
     })
     return pd.concat([f, p], ignore_index=True)
+
+
+def pooled_prose(pooled: pd.DataFrame, measure: str = "RR", digits: int = 2) -> dict:
+    """Strings for the page about the first pooled family (or 'none' values when nothing is pooled).
+
+    Keys ``n_pooled`` (int), ``pooled_family, pooled_k, pooled_estimate, pooled_ci, pooled_tau2,
+    pooled_i2, pooled_estimator``.
+    """
+    if pooled.empty:
+        return {"n_pooled": 0, "pooled_family": "none", "pooled_k": "0", "pooled_estimate": "not computed",
+                "pooled_ci": "not computed", "pooled_tau2": "not computed", "pooled_i2": "not computed",
+                "pooled_estimator": "none"}
+    r = pooled.iloc[0]
+    return {"n_pooled": len(pooled), "pooled_family": str(r["family"]), "pooled_k": str(int(r["k"])),
+            "pooled_estimate": f"{r['estimate']:.{digits}f}",
+            "pooled_ci": f"{r['ci_low']:.{digits}f} to {r['ci_high']:.{digits}f}",
+            "pooled_tau2": f"{r['tau2']:.3f}", "pooled_i2": f"{r['i2']:.0f}%",
+            "pooled_estimator": str(r["method"])}
 
 
 def effects_table(forest: pd.DataFrame, measure: str = "RR", digits: int = 2) -> pd.DataFrame:
@@ -390,19 +454,20 @@ def adverse_events_table(ae: pd.DataFrame, trials: pd.DataFrame) -> pd.DataFrame
     """Every adverse-event row across trials, readable: study, indication, event, counts per arm, unit, notes."""
     names = dict(zip(trials["study_id"], trials["first_author"].astype(str) + " " + trials["year"].astype(str)))
     groups = dict(zip(trials["study_id"], trials["indication_group"]))
-    rel = ae["treatment_related"].astype("boolean").map(
+    rel = _bool(ae["treatment_related"]).map(
         lambda v: "" if v is pd.NA else ("treatment-related" if v else "not attributed to treatment"))
     return pd.DataFrame({
         "Study": ae["study_id"].map(names).fillna(ae["study_id"]),
         "Indication group": ae["study_id"].map(groups),
         "Event": ae["event"],
         "Serious": [YES if is_serious(e) else "" for e in ae["event"]],
-        "AASC arm (events / n)": [_arm(a, b) for a, b in zip(ae["n_events_aasc"], ae["n_patients_aasc"])],
-        "Control arm (events / n)": [_arm(a, b) for a, b in zip(ae["n_events_control"], ae["n_patients_control"])],
-        "Counted as": ae["count_unit"].fillna(""),
+        "AASC arm (events / n)": [_arm(a, b) for a, b in zip(_num(ae["n_events_aasc"]), _num(ae["n_patients_aasc"]))],
+        "Control arm (events / n)": [_arm(a, b) for a, b in zip(_num(ae["n_events_control"]),
+                                                                 _num(ae["n_patients_control"]))],
+        "Counted as": _txt(ae["count_unit"]).fillna(""),
         "Attribution": rel,
-        "Time": ae["timepoint"].fillna(""),
-        "Description": ae["description"].fillna(""),
+        "Time": _txt(ae["timepoint"]).fillna(""),
+        "Description": _txt(ae["description"]).fillna(""),
     }).reset_index(drop=True)
 
 
@@ -418,10 +483,10 @@ def adverse_event_summary(ae: pd.DataFrame, trials: pd.DataFrame) -> pd.DataFram
     for sid in trials["study_id"]:
         a = ae[ae["study_id"] == sid]
         rep = a[a["event"].str.lower() != "not reported"]
-        ev = rep["n_events_aasc"].astype("Float64")
-        ser = rep[[is_serious(e) for e in rep["event"]]]
-        sev = ser["n_events_aasc"].astype("Float64")
-        related = ser["treatment_related"].astype("boolean")
+        ev = _num(rep["n_events_aasc"])
+        ser = rep[rep["event"].map(is_serious).astype(bool)]
+        sev = _num(ser["n_events_aasc"])
+        related = _bool(ser["treatment_related"])
         rows.append({
             "study_id": sid, "reported": len(rep) > 0,
             "any_aasc": bool((ev > 0).any()),

@@ -108,7 +108,7 @@ def store_files(cache: Cache, section_id: str, files: dict) -> None:
         p.write_bytes(data)
 
 
-def build(root=".", force=False, overrides=(), jobs=None, say=print) -> int:
+def build(root=".", force=False, overrides=(), jobs=None, say=print, fresh_kernels=False) -> int:
     root = Path(root).resolve()
     t0 = time.perf_counter()
     build_dir = root / "_build"
@@ -127,10 +127,13 @@ def build(root=".", force=False, overrides=(), jobs=None, say=print) -> int:
             if cache.get("published") == site.fingerprint(files) and (build_dir / "html" / "index.html").exists():
                 say(f"up to date ({len(sections)} sections, nothing to run) {time.perf_counter() - t0:.1f} s")
                 return 0
-        run_all(root, todo, params, keys, cache, jobs, say)
+        run_all(root, todo, params, keys, cache, jobs, say, fresh_kernels)
         files = assemble(root, sections, params, cache, commit)
         stage = build_dir / ".stage"
         n = site.sync_stage(stage, files)
+        if cache.get("published") == site.fingerprint(files) and (build_dir / "html" / "index.html").exists():
+            say(f"site unchanged (re-executed sections gave the same pages) {time.perf_counter() - t0:.1f} s")
+            return 0
         t = time.perf_counter()
         log = site.run_jupyter_book(stage)
         for w in site.warnings(log):
@@ -157,7 +160,7 @@ def after_publish(root: Path, build_dir: Path, say) -> None:
     say(f"  audit written to {out.relative_to(root)}")
 
 
-def run_all(root, todo, params, keys, cache, jobs, say) -> None:
+def run_all(root, todo, params, keys, cache, jobs, say, fresh=False) -> None:
     if not todo:
         return
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
@@ -165,7 +168,7 @@ def run_all(root, todo, params, keys, cache, jobs, say) -> None:
     failure = None
     try:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(run_section, s.id, s.notebook, params[s.id], str(root), workdir): s for s in todo}
+            futures = {pool.submit(run_section, s.id, s.notebook, params[s.id], str(root), workdir, fresh): s for s in todo}
             pending = set(futures)
             while pending:
                 done, pending = wait(pending, return_when=FIRST_EXCEPTION)

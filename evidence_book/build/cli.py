@@ -13,6 +13,7 @@ def main(argv=None) -> int:
     b.add_argument("--force", action="store_true", help="re-execute every section")
     b.add_argument("--set", action="append", default=[], metavar="[SECTION.]NAME=VALUE",
                    help="override a parameter for this build (all sections declaring NAME, or one)")
+    b.add_argument("--fresh-kernels", action="store_true", help="a new kernel per section (default: one warm kernel per worker)")
     b.add_argument("--jobs", type=int, default=None, help="parallel sections (default: one per core)")
     v = sub.add_parser("validate", help="validate data/ and report every problem")
     v.add_argument("--root", default=".")
@@ -21,7 +22,7 @@ def main(argv=None) -> int:
         from evidence_book.build.builder import build
 
         overrides = [item for chunk in args.set for item in chunk.split()]
-        return build(args.root, force=args.force, overrides=overrides, jobs=args.jobs)
+        return build(args.root, force=args.force, overrides=overrides, jobs=args.jobs, fresh_kernels=args.fresh_kernels)
     if args.command == "validate":
         from evidence_book.data.loader import DataError, validate_all
 

@@ -34,6 +34,7 @@ def clean(nb_bytes: bytes, section_id: str) -> bytes:
         cell.pop("id", None)
         if cell.get("cell_type") != "code":
             continue
+        cell["execution_count"] = None  # warm kernels count on across sections
         tags = _tags(cell)
         if HIDDEN & set(tags):
             if "remove-cell" not in tags:
@@ -42,6 +43,8 @@ def clean(nb_bytes: bytes, section_id: str) -> bytes:
             tags.append("remove-input")
         for out in cell.get("outputs", []):
             out.get("metadata", {}).pop("execution", None)
+            if "execution_count" in out:
+                out["execution_count"] = None
     pm = nb.get("metadata", {}).get("papermill", {})
     nb["metadata"]["papermill"] = {"parameters": pm.get("parameters", {})}
     nb["nbformat_minor"] = max(nb.get("nbformat_minor", 4), 4)

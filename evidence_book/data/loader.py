@@ -44,10 +44,13 @@ def _record(rel: str) -> None:
             f.write(rel + "\n")
 
 
-def _where(table: Table, row: int | None = None, column: str | None = None) -> str:
+def _where(table: Table, row: int | None = None, column: str | None = None, lines=None) -> str:
+    """`lines[i]` is the line where data row i starts (quoted fields may span lines, blank lines are
+    skipped); `read_raw` keeps it in `df.attrs["lines"]`. Without it, row i is on line i + 2."""
     parts = [table.path]
     if row is not None:
-        parts.append(f"row {row + 1} (line {row + 2})")
+        line = lines[row] if lines is not None and 0 <= row < len(lines) else row + 2
+        parts.append(f"row {row + 1} (line {line})")
     if column is not None:
         parts.append(f"column '{column}'")
     return ", ".join(parts)
@@ -69,19 +72,26 @@ def read_raw(table: Table, root: Path) -> pd.DataFrame:
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
         raise DataError(f"{table.path}, line {line}: not valid UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8") from None
-    rows = list(csv.reader(io.StringIO(text)))
-    header = rows[0]
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader)
     if len(set(header)) != len(header):
         dup = sorted({h for h in header if header.count(h) > 1})
         raise DataError(f"{table.path}, line 1: duplicate column name(s) {dup}")
-    for i, r in enumerate(rows[1:]):
-        if r and len(r) != len(header):
-            raise DataError(f"{_where(table, i)}: has {len(r)} fields, the header has {len(header)}")
-    body = [r for r in rows[1:] if r]
+    body, lines, start = [], [], reader.line_num + 1
+    for r in reader:  # blank lines are no rows; a quoted field may span lines
+        if r:
+            body.append(r)
+            lines.append(start)
+            if len(r) != len(header):
+                raise DataError(f"{_where(table, len(body) - 1, lines=lines)}: has {len(r)} fields, "
+                                f"the header has {len(header)}")
+        start = reader.line_num + 1
     missing = [c.name for c in table.columns if c.name not in header]
     if missing:
         raise DataError(f"{table.path}, line 1: missing column(s) {', '.join(repr(m) for m in missing)}")
-    return pd.DataFrame(body, columns=header, dtype="string").fillna("")
+    df = pd.DataFrame(body, columns=header, dtype="string").fillna("")
+    df.attrs["lines"] = lines
+    return df
 
 
 _TRUE, _FALSE = {"true", "yes", "1"}, {"false", "no", "0"}
@@ -90,12 +100,13 @@ _TRUE, _FALSE = {"true", "yes", "1"}, {"false", "no", "0"}
 def coerce(table: Table, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """Typed columns; unparseable cells become errors (not NaN)."""
     df, errors = raw.copy(), []
+    lines = raw.attrs.get("lines")
     for col in table.columns:
         s = raw[col.name].str.strip()
         empty = s == ""
         if col.required:
             for i in s.index[empty]:
-                errors.append(f"{_where(table, i, col.name)}: a value is required, the cell is empty")
+                errors.append(f"{_where(table, i, col.name, lines)}: a value is required, the cell is empty")
         if col.type == "str":
             df[col.name] = s.where(~empty, pd.NA)
         elif col.type in ("int", "float"):
@@ -105,13 +116,13 @@ def coerce(table: Table, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
                 bad |= ~empty & num.notna() & (num % 1 != 0)
             for i in s.index[bad]:
                 want = "a whole number" if col.type == "int" else "a number"
-                errors.append(f"{_where(table, i, col.name)}: expected {want}, got {s[i]!r}")
+                errors.append(f"{_where(table, i, col.name, lines)}: expected {want}, got {s[i]!r}")
             df[col.name] = num.astype("Int64") if col.type == "int" and not bad.any() else num.astype("Float64")
         elif col.type == "bool":
             low = s.str.lower()
             bad = ~empty & ~low.isin(_TRUE | _FALSE)
             for i in s.index[bad]:
-                errors.append(f"{_where(table, i, col.name)}: expected true or false, got {s[i]!r}")
+                errors.append(f"{_where(table, i, col.name, lines)}: expected true or false, got {s[i]!r}")
             df[col.name] = low.map(lambda v: True if v in _TRUE else (False if v in _FALSE else pd.NA)).astype("boolean")
     return df, errors
 
@@ -141,13 +152,13 @@ def check(table: Table, df: pd.DataFrame) -> list[str]:
         for _, f in fc.iterrows():
             idx = f["index"]
             row = int(idx) if idx is not None and not pd.isna(idx) else None
-            errors.append(f"{_where(table, row, f['column'])}: expected {f['check']}, got {f['failure_case']!r}")
+            errors.append(f"{_where(table, row, f['column'], df.attrs.get('lines'))}: expected {f['check']}, got {f['failure_case']!r}")
     if table.key:
         dup = df.duplicated(list(table.key), keep="first")
         for i in df.index[dup]:
             val = ", ".join(str(df.at[i, k]) for k in table.key)
             first = df.index[(df[list(table.key)] == df.loc[i, list(table.key)]).all(axis=1)][0]
-            errors.append(f"{_where(table, i, table.key[0])}: duplicate key ({val}), first used in row {first + 1}")
+            errors.append(f"{_where(table, i, table.key[0], df.attrs.get('lines'))}: duplicate key ({val}), first used in row {first + 1}")
     return errors
 
 
@@ -200,7 +211,7 @@ def cross_file(frames: dict) -> list[str]:
             continue
         known = set(parent[pcol].dropna())
         for i in child.index[~child[col].isin(known) & child[col].notna()]:
-            errors.append(f"{_where(BY_NAME[(rv, tb)], i, col)}: '{child.at[i, col]}' is not a {pcol} of {BY_NAME[(prv, ptb)].path}")
+            errors.append(f"{_where(BY_NAME[(rv, tb)], i, col, child.attrs.get('lines'))}: '{child.at[i, col]}' is not a {pcol} of {BY_NAME[(prv, ptb)].path}")
     jbi, studies = frames.get(("nerve", "jbi")), frames.get(("nerve", "studies"))
     if jbi is not None and studies is not None:
         counts = jbi.groupby("study_id").size()
@@ -229,7 +240,7 @@ def prisma_errors(p: pd.DataFrame, table: Table) -> list[str]:
         vals = [counts.get(k) for k in (result, first, second)]
         if all(v is not None for v in vals) and vals[0] != vals[1] - vals[2]:
             at = result if result in set(p["stage"]) else first
-            errors.append(f"{_where(table, row(at), 'count')}: {result} = {vals[0]}, "
+            errors.append(f"{_where(table, row(at), 'count', p.attrs.get('lines'))}: {result} = {vals[0]}, "
                           f"but {first} − {second} = {vals[1]} − {vals[2]} = {vals[1] - vals[2]}")
     # A reported total must equal the sum of its reported parts (e.g. identified per database).
     for total, prefix in (("records_identified_databases", "records_identified_"), ("records_excluded", "records_excluded_"),
@@ -238,6 +249,6 @@ def prisma_errors(p: pd.DataFrame, table: Table) -> list[str]:
                  and k not in ("records_identified_databases", "records_identified_registers", "records_identified_other")}
         if counts.get(total) is not None and parts and all(v is not None for v in parts.values()):
             if sum(parts.values()) != counts[total]:
-                errors.append(f"{_where(table, row(total), 'count')}: {total} = {counts[total]}, but its parts "
+                errors.append(f"{_where(table, row(total), 'count', p.attrs.get('lines'))}: {total} = {counts[total]}, but its parts "
                               f"({', '.join(sorted(parts))}) add up to {sum(parts.values())}")
     return errors

@@ -1,0 +1,212 @@
+"""`make bench`: our builder against plain Jupyter Book on the same chapters, same machine, same run.
+
+Prints ratios (ours / peer), medians of REPEATS runs:
+  cold full build (no _build)      vs  jupyter-book build with execute_notebooks: force
+  cold full build                  vs  jupyter-book build with execute_notebooks: cache (cold)
+  no-op rebuild                    vs  the peer's no-op rebuild (cache mode)
+  one CSV edited                   →   which sections re-ran, time, whether the page changed
+                                       (and whether the peer's cache noticed)
+  peak memory (RSS of the whole process tree)
+then the synthetic living review at N = 13, 100, 1000 studies: cold build time and peak memory.
+
+The peer gets the same notebooks with each section's parameters injected by papermill
+(`prepare_only`, nothing executed), the same _toc.yml and _config.yml, and executes them itself.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PY = sys.executable
+JB = str(Path(PY).with_name("jupyter-book"))
+IGNORE = shutil.ignore_patterns("_build", ".venv", ".git", "node_modules", "__pycache__", "_files_local", "bench")
+
+
+def tree_rss_kb(pid: int) -> int:
+    """RSS of a process and all its descendants (from /proc)."""
+    children = {}
+    for p in Path("/proc").iterdir():
+        if p.name.isdigit():
+            try:
+                ppid = int((p / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                children.setdefault(ppid, []).append(int(p.name))
+            except (OSError, IndexError, ValueError):
+                pass
+    total, stack = 0, [pid]
+    while stack:
+        q = stack.pop()
+        try:
+            for line in Path(f"/proc/{q}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+        stack += children.get(q, [])
+    return total
+
+
+def run(cmd, cwd, env=None) -> tuple[float, int, str]:
+    """(seconds, peak tree RSS in MiB, output) of a command."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    peak = [0]
+
+    def sample():
+        while proc.poll() is None:
+            peak[0] = max(peak[0], tree_rss_kb(proc.pid))
+            time.sleep(0.2)
+
+    th = threading.Thread(target=sample, daemon=True)
+    th.start()
+    out = proc.communicate()[0]
+    th.join()
+    dt = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"command failed ({proc.returncode}): {' '.join(map(str, cmd))}\n{out[-3000:]}")
+    return dt, peak[0] // 1024, out
+
+
+def copy_repo(dest: Path) -> Path:
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(REPO, dest, ignore=IGNORE)
+    return dest
+
+
+def make_peer(ours: Path, dest: Path, mode: str) -> Path:
+    """A plain Jupyter Book of the same sections: parameters injected, JB executes."""
+    import papermill as pm
+    import yaml
+
+    sys.path.insert(0, str(ours))
+    from evidence_book.build.manifest import load_manifest
+    from evidence_book.build.parameters import resolve
+
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    for name in ("_toc.yml", "intro.md"):
+        shutil.copy(ours / name, dest / name)
+    shutil.copytree(ours / "appendix", dest / "appendix") if (ours / "appendix").exists() else None
+    (dest / "appendix").mkdir(exist_ok=True)
+    (dest / "appendix/provenance.md").write_text("# Provenance\n\n(peer: not generated)\n")
+    cfg = yaml.safe_load((ours / "_config.yml").read_text())
+    cfg["execute"] = {"execute_notebooks": mode, "timeout": 600}
+    cfg["exclude_patterns"] = ["_build", "**.ipynb_checkpoints"]
+    (dest / "_config.yml").write_text(yaml.safe_dump(cfg))
+    sections = load_manifest(ours)
+    params = resolve(sections, ours)
+    (dest / "chapters").mkdir()
+    for s in sections:
+        pm.execute_notebook(str(ours / s.notebook), str(dest / s.output), parameters=params[s.id],
+                            prepare_only=True, progress_bar=False, kernel_name="python3")
+    return dest
+
+
+def median(xs):
+    return statistics.median(xs)
+
+
+def ours_build(book: Path, *args):
+    return run([PY, "-m", "evidence_book", "build", *args], cwd=book)
+
+
+def peer_env(ours: Path) -> dict:
+    return {"EVIDENCE_BOOK_ROOT": str(ours), "PYTHONPATH": str(ours)}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--sizes", default="13,100,1000")
+    a = ap.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="evidence-bench-"))
+    ours = copy_repo(work / "ours")
+    rows = []
+
+    def report(label, mine, peer=None, note=""):
+        ratio = f"{mine / peer:6.2f}x" if peer else "      "
+        line = f"{label:<44} ours {mine:7.1f} s" + (f"   peer {peer:7.1f} s   ratio {ratio}" if peer else "") + (f"   {note}" if note else "")
+        rows.append(line)
+        print(line, flush=True)
+
+    # --- cold builds ----------------------------------------------------------------------
+    cold, cold_mem = [], []
+    for _ in range(a.repeats):
+        shutil.rmtree(ours / "_build", ignore_errors=True)
+        dt, mem, _ = ours_build(ours)
+        cold.append(dt)
+        cold_mem.append(mem)
+    peers = {}
+    for mode in ("force", "cache"):
+        times, mems = [], []
+        for _ in range(a.repeats):
+            peer = make_peer(ours, work / f"peer-{mode}", mode)
+            dt, mem, _ = run([JB, "build", str(peer)], cwd=peer, env=peer_env(ours))
+            times.append(dt)
+            mems.append(mem)
+        peers[mode] = (times, mems, peer)
+    report("cold full build vs JB execute force", median(cold), median(peers["force"][0]))
+    report("cold full build vs JB execute cache (cold)", median(cold), median(peers["cache"][0]))
+
+    # --- no-op --------------------------------------------------------------------------
+    noop = [ours_build(ours)[0] for _ in range(a.repeats)]
+    peer_cache = peers["cache"][2]
+    peer_noop = [run([JB, "build", str(peer_cache)], cwd=peer_cache, env=peer_env(ours))[0] for _ in range(a.repeats)]
+    report("no-op rebuild vs JB no-op (cache)", median(noop), median(peer_noop))
+
+    # --- one CSV edited -------------------------------------------------------------------
+    csv = ours / "data/nerve/jbi_items.csv"
+    page = ours / "_build/html/chapters/nerve-quality.html"
+    peer_page = peer_cache / "_build/html/chapters/nerve-quality.html"
+    before, peer_before = page.read_bytes(), peer_page.read_bytes()
+    # an edit a reader can see: the question text of Q1 (not given in the review) gets a value
+    import pandas as pd
+
+    df = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    df.loc[df["item"] == "Q1", "question"] = "Edited by the benchmark"
+    df.to_csv(csv, index=False)
+    dt, _, out = ours_build(ours)
+    ran = [line.split()[1] for line in out.splitlines() if line.strip().startswith("ran ")]
+    changed = page.read_bytes() != before and b"Edited by the benchmark" in page.read_bytes()
+    pdt, _, _ = run([JB, "build", str(peer_cache)], cwd=peer_cache, env=peer_env(ours))
+    peer_changed = peer_page.read_bytes() != peer_before
+    report("one CSV edited (data/nerve/jbi_items.csv)", dt, pdt,
+           f"re-ran: {', '.join(ran) or 'none'}; our page changed: {changed}; peer page changed: {peer_changed}")
+    report(f"peak memory, cold build (MiB)", median(cold_mem), median(peers["force"][1]))
+
+    # --- synthetic living review ------------------------------------------------------------
+    from evidence_book.synthetic import write_synthetic_review
+
+    base = None
+    for n in [int(x) for x in a.sizes.split(",")]:
+        book = copy_repo(work / f"syn-{n}")
+        write_synthetic_review(book, n)
+        times, mems = [], []
+        for _ in range(max(1, a.repeats if n <= 100 else 1)):
+            shutil.rmtree(book / "_build", ignore_errors=True)
+            dt, mem, _ = ours_build(book)
+            times.append(dt)
+            mems.append(mem)
+        base = base or median(times)
+        report(f"synthetic review N = {n} studies, cold", median(times), None,
+               f"peak {median(mems)} MiB; {median(times) / base:.2f}x the N = {a.sizes.split(',')[0]} build")
+
+    print("\nSummary")
+    print("\n".join(rows))
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -40,15 +40,17 @@ def show_table(df: pd.DataFrame, table_id: str, caption: str = "", download: str
 
     if not re.fullmatch(r"[a-z][a-z0-9-]*", table_id):
         raise ValueError(f"table_id must be a lower-case slug, got {table_id!r}")
+    df = df.reset_index(drop=True)
     if download:
         csv_name = f"{download}.csv"
         df.to_csv(files_dir() / csv_name, index=False, lineterminator="\n")
+    shown = df.astype(object).where(df.notna(), "")  # NA reads as an empty cell, not "<NA>"
+    options = {"pageLength": page_length, "scrollX": True, "showIndex": False, **itables_options}
     html = itables.to_html_datatable(
-        df, table_id=f"t-{table_id}", connected=True, dt_url=DT_URL, caption=caption or None,
-        pageLength=page_length, allow_html=False, display_logo_when_loading=False,
-        classes="display compact", **itables_options,
+        shown, table_id=f"t-{table_id}", connected=True, dt_url=DT_URL, caption=caption or None,
+        allow_html=False, display_logo_when_loading=False, classes="display compact", **options,
     )
-    display(HTML(_with_static_rows(html, df)))
+    display(HTML(_with_static_rows(html, shown)))
     if download:
         display(HTML(f'<p class="eb-download"><a href="{html_escape(_link(csv_name))}" download>'
                      f"Download this table as CSV ({html_escape(csv_name)})</a></p>"))

@@ -37,10 +37,16 @@ def studies_table(studies: pd.DataFrame) -> pd.DataFrame:
         "secretome": studies["secretome_type"].str.replace("_", " "),
         "injury model": studies["injury_model"].str.replace("_", " "),
     })
-    for extra, label in (("outcomes_text", "outcome measures"), ("findings_text", "findings")):
+    out["JBI (stated)"] = studies["jbi_score_stated"]
+    return out.fillna("not reported")
+
+
+def findings_table(studies: pd.DataFrame) -> pd.DataFrame:
+    """The long text columns of Table 2 (instruments and findings), one row per study."""
+    out = pd.DataFrame({"study": studies["first_author"] + " " + studies["year"].astype("string")})
+    for extra, label in (("outcomes_text", "outcome measures (as reported)"), ("findings_text", "main findings (as reported)")):
         if extra in studies.columns:
             out[label] = studies[extra]
-    out["JBI (stated)"] = studies["jbi_score_stated"]
     return out.fillna("not reported")
 
 

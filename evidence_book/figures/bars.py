@@ -1,0 +1,146 @@
+"""Simple counting figures: bars of counts, values per study, cross-tab heat maps, evidence maps,
+ranges. Large inputs stay legible: rare categories fold into "other (k categories)", per-study
+figures paginate."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+
+from evidence_book.figures.style import PALETTE, SEQUENTIAL_CMAP, apply_style, ordered, page_title, paginate, pretty
+
+
+def _counts(series_or_df, top: int, other_label: str) -> pd.Series:
+    s = series_or_df
+    if isinstance(s, pd.DataFrame):
+        s = s.iloc[:, 0]
+    counts = s.astype("string").fillna("not reported").value_counts(sort=True)
+    counts = counts.sort_values(ascending=False, kind="stable")
+    if len(counts) > top:
+        rest = counts.iloc[top:]
+        counts = pd.concat([counts.iloc[:top], pd.Series({f"{other_label} ({len(rest)} categories)": int(rest.sum())})])
+    return counts
+
+
+def plot_counts(series_or_df, title: str, xlabel: str, top: int = 20, other_label: str = "other"):
+    apply_style()
+    counts = _counts(series_or_df, top, other_label)
+    fig, ax = plt.subplots(figsize=(7.5, 1.2 + 0.35 * max(len(counts), 1)))
+    ax.barh(range(len(counts)), counts.values, color=PALETTE["blue"])
+    ax.set_yticks(range(len(counts)), [pretty(i) for i in counts.index])
+    ax.set_ylim(len(counts) - 0.5, -0.5)
+    for k, v in enumerate(counts.values):
+        ax.text(v, k, f" {v}", va="center", fontsize=9)
+    ax.set_xlim(0, max(counts.max() * 1.15, 1) if len(counts) else 1)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_per_study(df: pd.DataFrame, label: str, value: str, title: str, xlabel: str, per_page: int = 50) -> list:
+    apply_style()
+    d = df[[label, value]].copy()
+    d[value] = pd.to_numeric(d[value], errors="coerce")
+    d = d.sort_values(value, ascending=False, na_position="last")
+    pages = paginate(list(d.itertuples(index=False)), per_page)
+    vmax = d[value].max() if d[value].notna().any() else 1
+    figs = []
+    for p, page in enumerate(pages, start=1):
+        fig, ax = plt.subplots(figsize=(7.5, 1.2 + 0.3 * max(len(page), 1)))
+        vals = [0 if pd.isna(v) else v for _, v in page]
+        ax.barh(range(len(page)), vals, color=PALETTE["blue"])
+        for k, (_, v) in enumerate(page):
+            ax.text(0 if pd.isna(v) else v, k, " not reported" if pd.isna(v) else f" {v:g}", va="center", fontsize=8)
+        ax.set_yticks(range(len(page)), [str(lbl) for lbl, _ in page])
+        ax.set_ylim(len(page) - 0.5, -0.5)
+        ax.set_xlim(0, vmax * 1.15)
+        ax.set_xlabel(xlabel)
+        ax.set_title(page_title(title, p, len(pages)))
+        fig.tight_layout()
+        figs.append(fig)
+    return figs
+
+
+def plot_crosstab(df: pd.DataFrame, row: str, col: str, title: str):
+    apply_style()
+    tab = pd.crosstab(df[row].astype("string").fillna("not reported"), df[col].astype("string").fillna("not reported"))
+    fig, ax = plt.subplots(figsize=(2.5 + 1.3 * tab.shape[1], 1.5 + 0.45 * tab.shape[0]))
+    sns.heatmap(tab, annot=True, fmt="d", cmap=SEQUENTIAL_CMAP, cbar=False, linewidths=0.5, linecolor="white", ax=ax)
+    ax.set_xticklabels([pretty(t.get_text()) for t in ax.get_xticklabels()], rotation=30, ha="right")
+    ax.set_yticklabels([pretty(t.get_text()) for t in ax.get_yticklabels()], rotation=0)
+    ax.set_xlabel(pretty(col))
+    ax.set_ylabel(pretty(row))
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_evidence_map(df: pd.DataFrame, study: str, measure: str, domain: str | None = None, per_page: int = 40,
+                      max_measures: int = 40, title: str = "Outcome measures reported per study") -> list:
+    """Study × measure presence matrix, measures grouped by domain; rare measures fold into 'other'."""
+    apply_style()
+    d = df[[study, measure] + ([domain] if domain else [])].drop_duplicates()
+    freq = d.groupby(measure)[study].nunique().sort_values(ascending=False)
+    if len(freq) > max_measures:
+        keep = set(freq.index[: max_measures - 1])
+        d = d.assign(**{measure: d[measure].where(d[measure].isin(keep), "other measures")})
+        if domain:
+            d.loc[d[measure] == "other measures", domain] = "other"
+    if domain:
+        order = d.groupby(measure)[domain].first().reset_index().sort_values([domain, measure])
+        measures, doms = list(order[measure]), list(order[domain])
+    else:
+        measures, doms = list(freq.index), None
+    studies = ordered(d[study])
+    present = set(zip(d[study], d[measure]))
+    pages = paginate(studies, per_page)
+    figs = []
+    for p, page in enumerate(pages, start=1):
+        fig, ax = plt.subplots(figsize=(max(7.0, 2.5 + 0.28 * len(measures)), 2.6 + 0.3 * max(len(page), 1)))
+        xs, ys = zip(*[(m_i, s_i) for s_i, s in enumerate(page) for m_i, m in enumerate(measures) if (s, m) in present]) or ((), ())
+        ax.scatter(xs, ys, marker="s", s=70, color=PALETTE["blue"], gid="evidence-cells")
+        ax.set_xticks(range(len(measures)), measures, rotation=60, ha="left", fontsize=7.5)
+        ax.xaxis.tick_top()
+        ax.set_yticks(range(len(page)), [str(s) for s in page])
+        ax.set_xlim(-0.6, len(measures) - 0.4)
+        ax.set_ylim(len(page) - 0.5, -0.5)
+        if doms:
+            start = 0
+            for k in range(1, len(doms) + 1):
+                if k == len(doms) or doms[k] != doms[start]:
+                    if start > 0:
+                        ax.axvline(start - 0.5, color="#555555", linewidth=0.8)
+                    ax.text((start + k - 1) / 2, len(page) - 0.5 + 0.25 + 0.02 * len(page), pretty(doms[start]), ha="center",
+                            va="top", fontsize=7.5, rotation=0, color="#333333")
+                    start = k
+        ax.grid(True, alpha=0.25)
+        ax.set_title(page_title(title, p, len(pages)), pad=90)
+        fig.tight_layout()
+        figs.append(fig)
+    return figs
+
+
+def plot_ranges(df: pd.DataFrame, label: str, low: str, high: str, title: str, xlabel: str):
+    apply_style()
+    d = df[[label, low, high]].copy()
+    d[low] = pd.to_numeric(d[low], errors="coerce")
+    d[high] = pd.to_numeric(d[high], errors="coerce")
+    missing = int((d[low].isna() & d[high].isna()).sum())
+    d = d.dropna(subset=[low, high], how="all").sort_values([low, high])
+    fig, ax = plt.subplots(figsize=(7.5, 1.4 + 0.3 * max(len(d), 1)))
+    for k, (_, r) in enumerate(d.iterrows()):
+        lo, hi = (r[low] if pd.notna(r[low]) else r[high]), (r[high] if pd.notna(r[high]) else r[low])
+        if lo == hi:
+            ax.scatter([lo], [k], color=PALETTE["blue"], s=30, zorder=3)
+        else:
+            ax.plot([lo, hi], [k, k], color=PALETTE["blue"], linewidth=4, solid_capstyle="butt")
+    ax.set_yticks(range(len(d)), [str(x) for x in d[label]])
+    ax.set_ylim(len(d) - 0.5, -0.5)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    if missing:
+        ax.text(0, -0.08 - 0.2 / max(len(d), 1), f"{missing} stud{'y' if missing == 1 else 'ies'} not reporting it (omitted)",
+                transform=ax.transAxes, fontsize=8, va="top")
+    fig.tight_layout()
+    return fig

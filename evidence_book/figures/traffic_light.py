@@ -1,0 +1,135 @@
+"""robvis-style traffic-light plots: judgement per study × item, and the share of each judgement.
+
+Hand-written: no maintained Python package draws robvis-style plots (robvis is an R package).
+Each cell is a coloured circle carrying a symbol (+ − ? NA), so it reads without colour; studies
+are paginated (`per_page`) so 1000 studies stay legible, one Figure per page.
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.lines import Line2D
+
+from evidence_book.figures.style import (FALLBACK_COLOUR, JUDGEMENT_COLOURS, JUDGEMENT_LABELS, JUDGEMENT_SYMBOLS,
+                                         apply_style, ordered, page_title, paginate, wrap)
+
+
+def _legend_handles(judgements):
+    return [Line2D([0], [0], marker="o", linestyle="", markersize=11, markerfacecolor=JUDGEMENT_COLOURS.get(j, FALLBACK_COLOUR),
+                   markeredgecolor="#333333", label=f"{JUDGEMENT_SYMBOLS.get(j, '')}  {JUDGEMENT_LABELS.get(j, j)}")
+            for j in judgements]
+
+
+def plot_traffic_light(df: pd.DataFrame, study="study_id", item="item", judgement="answer", item_order=None,
+                       study_order=None, per_page: int = 40,
+                       judgement_order=("yes", "no", "unclear", "not_applicable"), labels=None,
+                       item_legend: dict | None = None, title: str = "Judgement per study and item") -> list:
+    """One Figure per page of at most `per_page` studies; cells coloured and marked by judgement."""
+    apply_style()
+    items = ordered(df[item], item_order)
+    studies = ordered(df[study], study_order)
+    present = ordered(df[judgement], judgement_order)
+    lookup = {(s, i): j for s, i, j in zip(df[study], df[item], df[judgement])}
+    pages = paginate(studies, per_page)
+    figs = []
+    legend_text = ""
+    if item_legend:
+        legend_text = "\n".join(wrap(f"{k}: {item_legend.get(k, '')}", 110) for k in items)
+    for p, page in enumerate(pages, start=1):
+        n = max(len(page), 1)
+        extra = 0.16 * legend_text.count("\n") + 0.6 if legend_text else 0
+        fig, ax = plt.subplots(figsize=(max(6.0, 1.6 + 0.55 * len(items)), 1.4 + 0.34 * n + extra))
+        xs, ys, cs = [], [], []
+        for r, s in enumerate(page):
+            for c, it in enumerate(items):
+                j = lookup.get((s, it))
+                if j is None or pd.isna(j):
+                    continue
+                xs.append(c)
+                ys.append(r)
+                cs.append(JUDGEMENT_COLOURS.get(j, FALLBACK_COLOUR))
+                ax.text(c, r, JUDGEMENT_SYMBOLS.get(j, "?"), ha="center", va="center", fontsize=8, fontweight="bold",
+                        color="#000000")
+        ax.scatter(xs, ys, s=230, c=cs, edgecolors="#333333", linewidths=0.6, zorder=2)
+        ax.set_xticks(range(len(items)), [str(i) for i in items])
+        ax.xaxis.tick_top()
+        ax.set_yticks(range(len(page)), [str(labels.get(s, s)) if labels else str(s) for s in page])
+        ax.set_xlim(-0.6, len(items) - 0.4)
+        ax.set_ylim(len(page) - 0.5, -0.5)
+        ax.grid(False)
+        for side in ("top", "right", "bottom", "left"):
+            ax.spines[side].set_visible(False)
+        ax.set_title(page_title(title, p, len(pages)), pad=24)
+        ax.legend(handles=_legend_handles(present), loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
+                  title="Judgement")
+        if legend_text:
+            fig.text(0.01, 0.0, legend_text, ha="left", va="top", fontsize=7.5, transform=fig.transFigure)
+        fig.tight_layout()
+        figs.append(fig)
+    return figs
+
+
+def plot_judgement_summary(df: pd.DataFrame, item="item", judgement="answer",
+                           judgement_order=("yes", "no", "unclear", "not_applicable"), item_order=None,
+                           title: str = "Share of judgements per item"):
+    """100%-stacked horizontal bars: the share of each judgement per item, with percentages."""
+    apply_style()
+    items = ordered(df[item], item_order)
+    present = ordered(df[judgement], judgement_order)
+    counts = pd.crosstab(df[item], df[judgement]).reindex(index=items, columns=present, fill_value=0)
+    shares = counts.div(counts.sum(axis=1), axis=0) * 100
+    fig, ax = plt.subplots(figsize=(8.5, 1.2 + 0.38 * len(items)))
+    left = pd.Series(0.0, index=items)
+    for j in present:
+        vals = shares[j]
+        ax.barh(range(len(items)), vals, left=left, color=JUDGEMENT_COLOURS.get(j, FALLBACK_COLOUR), edgecolor="white",
+                label=JUDGEMENT_LABELS.get(j, j))
+        for k, (v, l0) in enumerate(zip(vals, left)):
+            if v >= 8:
+                ax.text(l0 + v / 2, k, f"{v:.0f}%", ha="center", va="center", fontsize=8)
+        left = left + vals
+    ax.set_yticks(range(len(items)), [str(i) for i in items])
+    ax.set_ylim(len(items) - 0.5, -0.5)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("Share of studies (%)")
+    ax.set_title(title)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_overall_judgement(df: pd.DataFrame, study="study_id", judgement="risk_of_bias", group="tool",
+                           judgement_order=("Low", "Moderate", "High"), per_page: int = 40,
+                           title: str = "Overall risk of bias"):
+    """One column of judgements per study, studies grouped (e.g. by RoB tool); paginated."""
+    apply_style()
+    d = df.copy()
+    groups = ordered(d[group])
+    d["_order"] = d[group].map({g: k for k, g in enumerate(groups)})
+    d = d.sort_values(["_order", study], kind="stable")
+    rows = list(zip(d[group], d[study], d[judgement]))
+    pages = paginate(rows, per_page)
+    present = ordered(d[judgement], judgement_order)
+    figs = []
+    for p, page in enumerate(pages, start=1):
+        fig, ax = plt.subplots(figsize=(6.5, 1.3 + 0.34 * max(len(page), 1)))
+        labels = []
+        for r, (g, s, j) in enumerate(page):
+            ax.scatter([0], [r], s=230, c=[JUDGEMENT_COLOURS.get(j, FALLBACK_COLOUR)], edgecolors="#333333", zorder=2)
+            ax.text(0, r, JUDGEMENT_SYMBOLS.get(j, "?"), ha="center", va="center", fontsize=8, fontweight="bold")
+            ax.text(0.35, r, str(g), va="center", fontsize=8, color="#333333")
+            labels.append(str(s))
+        ax.set_yticks(range(len(page)), labels)
+        ax.set_xticks([0], ["Overall"])
+        ax.xaxis.tick_top()
+        ax.set_xlim(-0.5, 1.6)
+        ax.set_ylim(len(page) - 0.5, -0.5)
+        ax.grid(False)
+        for side in ("top", "right", "bottom", "left"):
+            ax.spines[side].set_visible(False)
+        ax.set_title(page_title(title, p, len(pages)), pad=24)
+        ax.legend(handles=_legend_handles(present), loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
+                  title="Judgement")
+        fig.tight_layout()
+        figs.append(fig)
+    return figs

@@ -25,9 +25,10 @@ def glued(root: Path, section: str) -> dict[str, str]:
     out = {}
     for cell in nb["cells"]:
         for o in cell.get("outputs", []):
-            name = o.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name:
-                out[name] = o["data"]["text/plain"].strip("'\"")
+            book = o.get("metadata", {}).get("scrapbook", {})
+            if book.get("name"):
+                text = o["data"].get(book.get("mime_prefix", "") + "text/plain", "")
+                out[book["name"]] = text.strip("'\"")
     return out
 
 

@@ -45,9 +45,11 @@ def show_table(df: pd.DataFrame, table_id: str, caption: str = "", download: str
         csv_name = f"{download}.csv"
         df.to_csv(files_dir() / csv_name, index=False, lineterminator="\n")
     shown = df.astype(object).where(df.notna(), "")  # NA reads as an empty cell, not "<NA>"
-    options = {"pageLength": page_length, "scrollX": True, "showIndex": False, **itables_options}
+    menu = sorted({10, 25, 50, 100, page_length})
+    options = {"pageLength": page_length, "lengthMenu": menu, "scrollX": True, "showIndex": False, **itables_options}
     html = itables.to_html_datatable(
-        shown, table_id=f"t-{table_id}", connected=True, dt_url=DT_URL, caption=caption or None,
+        shown, table_id=f"t-{table_id}", connected=True, dt_url=DT_URL,
+        caption=html_escape(caption) if caption else None,  # itables inserts the caption as HTML
         allow_html=False, display_logo_when_loading=False, classes="display compact", **options,
     )
     display(HTML(_with_static_rows(html, shown)))

@@ -71,19 +71,45 @@ def validate_data(root: Path, cache: Cache, say) -> None:
 def provenance_page(sections, params, cache, commit) -> str:
     lines = ["# Provenance of every section", "",
              "Each page of this book is one run of a chapter notebook with the parameters below, "
-             "executed by papermill from the data files listed. The same footer closes each page.", "",
-             f"Source: commit {md_escape(commit['commit'])} of {md_escape(commit['date'])}.", "",
-             "| Section | Notebook | Parameters | Data read | Data hash |", "|---|---|---|---|---|"]
+             "executed by papermill from the data files listed. The same note closes each page.", "",
+             f"Source: commit {md_escape(commit['commit'])} of {md_escape(commit['date'])}.", ""]
     for s in sections:
         reads = cache.reads(s.id)
         p = "; ".join(f"{k} = {md_escape(repr(v))}" for k, v in sorted(params[s.id].items())) or "none"
-        lines.append(f"| [{md_escape(s.title)}](../chapters/{s.id}.ipynb) | {md_escape(s.notebook)} | {p} | "
-                     f"{'; '.join(md_escape(r) for r in sorted(reads)) or 'none'} | {reads_hash(reads)[:12]} |")
+        lines += [f"## {md_escape(s.title)}", "",
+                  f"- **Page** [{md_escape(s.id)}](../chapters/{s.id}.ipynb), made by {md_escape(s.notebook)}",
+                  f"- **Parameters** {p}",
+                  f"- **Data read** {', '.join(md_escape(r) for r in sorted(reads)) or 'none'}",
+                  f"- **Data hash** {reads_hash(reads)[:16]}", ""]
     return "\n".join(lines) + "\n"
+
+
+def toc_with_titles(toc_bytes: bytes, sections) -> bytes:
+    """The staged `_toc.yml`: each section entry gets its title from sections.yml (one source of
+    names; without it the navigation would show each notebook's first heading, the same for two
+    sections of one notebook)."""
+    import yaml
+
+    titles = {f"chapters/{s.id}": s.title for s in sections}
+    toc = yaml.safe_load(toc_bytes)
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("file") in titles and "title" not in node:
+                node["title"] = titles[node["file"]]
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(toc)
+    return yaml.safe_dump(toc, sort_keys=False, allow_unicode=True).encode()
 
 
 def assemble(root: Path, sections, params, cache: Cache, commit) -> dict[str, bytes]:
     files = site.source_files(root)
+    files["_toc.yml"] = toc_with_titles(files["_toc.yml"], sections)
     files.update(site.vendor_files())
     for s in sections:
         nb = notebooks.clean(cache.notebook_path(s.id).read_bytes(), s.id)

@@ -118,22 +118,43 @@ def design_patterns(trials: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["Trials", *labels], ascending=[False, True, True, True], kind="stable").reset_index(drop=True)
 
 
-def rob_judgements(trials: pd.DataFrame) -> pd.DataFrame:
+def rob_judgements(trials: pd.DataFrame, group_by: str = "rob_tool") -> pd.DataFrame:
     """One overall risk-of-bias judgement per trial with its tool (RoB 2 or ROBINS-I, as in the data).
 
-    Columns ``study`` (author year), ``study_id``, ``tool``, ``judgement``; sorted by tool
-    (RoB 2 first), then judgement (Low → High), then study.
+    Columns ``study`` (author year), ``study_id``, ``tool``, ``group`` (the value of ``group_by``,
+    e.g. the tool or the indication group) and ``judgement``; sorted by group, then judgement
+    (Low → High), then study.
     """
+    if group_by not in trials.columns:
+        raise ValueError(f"group_by must be a column of aasc/trials.csv, got {group_by!r}")
     out = pd.DataFrame({
         "study": trials["first_author"].astype(str) + " " + trials["year"].astype(str),
         "study_id": trials["study_id"].astype(str),
         "tool": trials["rob_tool"].astype(str),
+        "group": _txt(trials[group_by]).fillna("not reported").astype(str),
         "judgement": trials["risk_of_bias"].astype(str),
     })
-    tool_rank = out["tool"].map({t: i for i, t in enumerate(TOOL_ORDER)}).fillna(len(TOOL_ORDER))
+    order = list(TOOL_ORDER) if group_by == "rob_tool" else sorted(set(out["group"]))
+    g_rank = out["group"].map({t: i for i, t in enumerate(order)}).fillna(len(order))
     rob_rank = out["judgement"].map({r: i for i, r in enumerate(ROB_ORDER)}).fillna(len(ROB_ORDER))
-    out = out.assign(_t=tool_rank, _r=rob_rank).sort_values(["_t", "_r", "study"], kind="stable")
-    return out.drop(columns=["_t", "_r"]).reset_index(drop=True)
+    out = out.assign(_g=g_rank, _r=rob_rank).sort_values(["_g", "_r", "study"], kind="stable")
+    return out.drop(columns=["_g", "_r"]).reset_index(drop=True)
+
+
+def rob_alt_text(judgements: pd.DataFrame) -> str:
+    """Alt text listing every study's overall judgement, group by group."""
+    parts = []
+    for g, d in judgements.groupby("group", sort=False):
+        parts.append(f"{g}: " + ", ".join(f"{s} {j.lower()}" for s, j in zip(d["study"], d["judgement"])))
+    return "Overall risk of bias per trial. " + "; ".join(parts) + "."
+
+
+def rob_summary_alt_text(summary: pd.DataFrame) -> str:
+    parts = []
+    for tool, d in summary.groupby("tool", sort=False):
+        parts.append(f"{tool}: " + ", ".join(f"{j.lower()} {n} ({p:.0f}%)" for j, n, p in
+                                            zip(d["judgement"], d["n_trials"], d["percent"])))
+    return "Share of trials at each overall risk of bias, per tool. " + "; ".join(parts) + "."
 
 
 def rob_summary(trials: pd.DataFrame) -> pd.DataFrame:
@@ -296,6 +317,14 @@ OUTCOME_FAMILIES = {
 _UNITS = {"day": 1 / 7, "week": 1.0, "month": 52 / 12, "year": 52.0}
 
 
+def _short(text: str, width: int) -> str:
+    """Text cut at a word boundary to at most ``width`` characters (with an ellipsis when cut)."""
+    text = str(text)
+    if len(text) <= width:
+        return text
+    return text[:width].rsplit(" ", 1)[0].rstrip(" :;,(") + "…"
+
+
 def timepoint_weeks(text) -> float:
     """'12 weeks' → 12, '28 days' → 4, '1 year' → 52; NaN when no number and unit are given."""
     if text is None or pd.isna(text):
@@ -330,12 +359,14 @@ def forest_data(outcomes: pd.DataFrame, trials: pd.DataFrame, measure: str = "RR
         "outcome": eff["outcome"].astype(str),
         "timepoint": _txt(eff["timepoint"]).fillna("time not stated"),
     })
-    out["label"] = out["study"] + ": " + out["outcome"] + " (" + out["timepoint"] + ")"
+    out["label"] = [f"{s}: {_short(o, 38)} ({t})" for s, o, t in zip(out["study"], out["outcome"], out["timepoint"])]
     out["family"] = out["outcome"].map(lambda o: OUTCOME_FAMILIES.get(o, o))
     for c in ("events_aasc", "n_aasc", "events_control", "n_control"):
         out[c] = eff[c].astype("Float64").round().astype("Int64")
     for c in ("estimate", "ci_low", "ci_high", "yi", "vi", "corrected", "note"):
         out[c] = eff[c]
+    zero = (out["vi"] == 0).fillna(False).astype(bool)
+    out.loc[zero, "note"] = "Wald SE is 0 (all or none with the event in each arm): the CI is not informative"
     out["counts_derived"] = _bool(eff["counts_derived"]) if "counts_derived" in eff else pd.NA
     return out
 
@@ -369,23 +400,26 @@ def pooled_estimates(forest: pd.DataFrame, method: str = "dl", measure: str = "R
         with warnings.catch_warnings():  # statsmodels warns on sqrt of a negative τ² it then discards
             warnings.simplefilter("ignore", RuntimeWarning)
             r = pool(g, yi="yi", vi="vi", method=method, measure=measure)
-        rows.append({"family": fam, "studies": "; ".join(g["label"]), **{c: r[c] for c in cols if c in r}})
-    return pd.DataFrame(rows, columns=cols)
+        rows.append({"family": fam, "studies": "; ".join(g["label"]), **{c: r[c] for c in cols if c in r},
+                     "label": f"Pooled, {r['method']}: {fam} ({r['k']} studies)"})
+    return pd.DataFrame(rows, columns=cols + ["label"])
 
 
-def forest_with_pooled(forest: pd.DataFrame, pooled: pd.DataFrame) -> pd.DataFrame:
-    """Study rows followed by one 'Pooled' row per family (``is_pooled`` True), for the forest plot."""
-    f = forest.assign(is_pooled=False)
-    if pooled.empty:
-        return f.reset_index(drop=True)
-    p = pd.DataFrame({
-        "study": "Pooled", "study_id": "pooled", "outcome": pooled["family"],
-        "timepoint": "", "label": "Pooled (" + pooled["method"] + "): " + pooled["family"] +
-        " (" + pooled["k"].astype(str) + " studies)",
-        "family": pooled["family"], "estimate": pooled["estimate"], "ci_low": pooled["ci_low"],
-        "ci_high": pooled["ci_high"], "is_pooled": True,
-    })
-    return pd.concat([f, p], ignore_index=True)
+def forest_alt_text(forest: pd.DataFrame, pooled: pd.DataFrame, measure: str = "RR") -> str:
+    """Alt text naming every row of the forest plot with its estimate and 95% CI."""
+    def one(lbl, e, lo, hi):
+        return f"{lbl}: {e:.2f} ({lo:.2f} to {hi:.2f})" if not pd.isna(e) else f"{lbl}: not estimable"
+    rows = [one(*r) for r in zip(forest["label"], forest["estimate"], forest["ci_low"], forest["ci_high"])]
+    rows += [one(*r) for r in zip(pooled["label"], pooled["estimate"], pooled["ci_low"], pooled["ci_high"])]
+    null = "0" if measure == "RD" else "1"
+    return (f"Forest plot of the {measure} (cells vs comparison) with 95% confidence intervals; "
+            f"the dashed line marks {null}, no difference. " + "; ".join(rows) + ".")
+
+
+def indication_alt_text(comparison: pd.DataFrame, column: str, what: str) -> str:
+    c = comparison[comparison["indication"] != "Total"]
+    return f"Bar chart of {what} per indication: " + ", ".join(
+        f"{i} {_fmt(v)}" for i, v in zip(c["indication"], c[column])) + "."
 
 
 def pooled_prose(pooled: pd.DataFrame, measure: str = "RR", digits: int = 2) -> dict:
@@ -508,3 +542,10 @@ def adverse_event_counts(ae: pd.DataFrame, trials: pd.DataFrame) -> dict:
         "n_serious_unattributed": int(s["serious_unattributed"].sum()),
         "serious_trials": list(s.loc[s["serious_aasc"], "study_id"]),
     }
+
+
+def rob_caption(group_by: str = "rob_tool") -> str:
+    """Caption of the overall risk-of-bias figure for the chosen grouping."""
+    how = ("the tool used (RoB 2 for randomised trials, ROBINS-I for the others, following Table 1's "
+           "Randomised column)" if group_by == "rob_tool" else group_by.replace("_", " "))
+    return f"Overall risk-of-bias judgement of each trial as the review reports it, grouped by {how}."

@@ -132,3 +132,11 @@ def figure_columns(group_by: str = "indication_group") -> list[str]:
     if group_by not in GROUP_COLUMNS:
         raise ValueError(f"group_by must be one of {', '.join(GROUP_COLUMNS)}, got {group_by!r}")
     return [group_by] + [c for c in FIGURE_COLUMNS if c != group_by]
+
+
+def alt_text(counts: pd.DataFrame, column: str, value: str = "n_trials") -> str:
+    """Alt text for a count figure: every value with its number, from `count_by`."""
+    what = "registered trials" if value == "n_trials" else "participants"
+    name = GROUP_COLUMNS.get(column, column).lower()
+    return (f"Bar chart of {what} by {name}: "
+            + ", ".join(f"{v} {'not given' if pd.isna(n) else int(n)}" for v, n in zip(counts["value"], counts[value])) + ".")

@@ -184,7 +184,7 @@ def test_msc_vs_ev_counts():
 def test_every_claim_is_set_beside_evidence_with_a_valid_section():
     claims = load_table("clinic", "claims")
     table = claims_evidence.claims_table(
-        claims, load_table("ev", "trials"), claims_evidence.load_extra("ev", "completed_results"),
+        claims, load_table("ev", "trials"), load_table("ev", "completed_results"),
         load_table("aasc", "adverse_events"), load_table("aasc", "trials"),
         load_table("nerve", "studies"), load_table("nerve", "outcomes"))
     assert list(table["claim_id"]) == list(claims["claim_id"])
@@ -216,7 +216,7 @@ def test_claims_page_links_point_to_sections():
 
 
 def test_standardisation_summary_uses_the_data_rows():
-    ctx = claims_evidence.load_extra("context", "facial_nerve_abstract")
+    ctx = load_table("context", "facial_nerve_abstract")
     s = claims_evidence.standardisation_summary(ctx)
     assert "standardis" in s.lower() and "Standardisation argument" not in s
     assert claims_evidence.context_summary(ctx).startswith("Facial nerve palsy")

@@ -6,8 +6,7 @@ trials (seed 004) or the rat nerve studies (seed 000) — and names the book sec
 evidence is shown. It never says whether a treatment works or is safe for anyone: it reports
 what was registered, counted or measured, and where the sources are silent.
 
-Functions take DataFrames and return DataFrames or strings; `load_extra` is the one reader here
-(see its docstring).
+Functions take DataFrames and return DataFrames or strings (the chapter loads them with `load_table`).
 """
 from __future__ import annotations
 
@@ -53,23 +52,6 @@ CLAIM_TERMS = {
 
 _NO_AE = re.compile(r"\bno (?:systemic or local )?adverse|caused no adverse|no adverse", re.IGNORECASE)
 _AE = re.compile(r"adverse", re.IGNORECASE)
-
-
-def load_extra(review: str, name: str, root=None) -> pd.DataFrame:
-    """`load_table(review, name)`; for a data file that has no schema yet, its cells as text.
-
-    Stopgap for `data/ev/completed_results.csv` and `data/context/facial_nerve_abstract.csv`,
-    which `schemas.py` does not list: the file is read with the loader's own `read_raw` (so the
-    read is recorded for the builder and ragged/binary files are still errors) and empty cells
-    become NA. Once a schema exists, `load_table` is used unchanged.
-    """
-    from evidence_book.data import loader
-    from evidence_book.data.schemas import BY_NAME, Table
-
-    if (review, name) in BY_NAME:
-        return loader.load_table(review, name, root=root)
-    raw = loader.read_raw(Table(review, name, "", ()), loader.book_root(root))
-    return raw.apply(lambda s: s.str.strip().replace("", pd.NA))
 
 
 def safety_statement(finding) -> str:

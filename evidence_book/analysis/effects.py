@@ -74,6 +74,9 @@ def two_by_two(events_t, n_t, events_c, n_c, measure: str = "RR", alpha: float =
         p1, p2 = a / n1, c / n2
         rd = p1 - p2
         se = math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
+        if se == 0:  # 0% or 100% in both arms: the Wald interval collapses to a point
+            return {**_nan_result("RD confidence interval not estimable: every arm is 0% or 100%"),
+                    "estimate": rd}
         return {"estimate": rd, "ci_low": rd - z * se, "ci_high": rd + z * se, "log_estimate": np.nan,
                 "se": se, "yi": rd, "vi": se**2, "corrected": False, "note": ""}
 

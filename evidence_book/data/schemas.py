@@ -93,8 +93,10 @@ TABLES = [
         Col("study_id", required=True, pattern=SLUG), Col("ref", "int", min=1), Col("first_author", required=True),
         Col("year", "int", required=True, min=1900, max=2100), Col("design"),
         Col("randomized", "bool"), Col("blinded", "bool"), Col("controlled", "bool"),
-        Col("risk_of_bias", allowed=ROB), Col("indication"),
-        Col("n_patients", "int", min=0), Col("n_aasc", "int", min=0),
+        Col("risk_of_bias", allowed=ROB), Col("rob_tool", allowed=("RoB 2", "ROBINS-I")), Col("indication"),
+        Col("indication_group", doc="the row of review Table 2 the trial belongs to"),
+        Col("n_patients", "int", min=0), Col("n_aasc", "int", min=0), Col("n_control", "int", min=0),
+        Col("phase"),
     ], key=("study_id",)),
     T("aasc", "indications", "Clinical response by indication as published (review Table 2).", [
         Col("indication", required=True)]),
@@ -102,14 +104,24 @@ TABLES = [
         Col("study_id", required=True), Col("outcome", required=True), Col("timepoint"),
         Col("events_aasc", "int", min=0), Col("n_aasc", "int", min=0),
         Col("events_control", "int", min=0), Col("n_control", "int", min=0),
+        Col("comparison"), Col("counts_derived", "bool", doc="true when counts were derived from stated percentages"),
     ]),
-    T("aasc", "adverse_events", "Adverse events reported per trial.", [Col("study_id", required=True), Col("event", required=True)]),
+    T("aasc", "adverse_events", "Adverse events reported per trial.", [
+        Col("study_id", required=True), Col("event", required=True),
+        Col("n_events_aasc", "int", min=0), Col("n_patients_aasc", "int", min=0),
+        Col("n_events_control", "int", min=0), Col("n_patients_control", "int", min=0),
+        Col("treatment_related", "bool"), Col("count_unit")]),
     T("aasc", "prisma", "PRISMA 2020 flow counts of the AASC review.", [
         Col("stage", required=True, pattern=SLUG), Col("count", "int", min=0)], key=("stage",)),
     T("ev", "trials", "Registered clinical trials of MSC extracellular vesicles (seed 002 Table 2).", [
         Col("nct_id", required=True, pattern=r"^NCT\d{8}$"), Col("title"), Col("indication"),
         Col("status"), Col("country"), Col("participants", "int", min=0), Col("phase"),
     ], key=("nct_id",)),
+    T("ev", "completed_results", "Results of completed MSC-EV studies quoted in seed 002 §3.1.", [
+        Col("nct_id", pattern=r"^NCT\d{8}$"), Col("indication", required=True), Col("study_kind"),
+        Col("n_patients", "int", min=0), Col("finding", required=True)]),
+    T("context", "facial_nerve_abstract", "Key points of the facial-nerve review abstract (seed 001).", [
+        Col("point_id", required=True), Col("point", required=True)], key=("point_id",)),
     T("ev", "msc_vs_ev", "Advantages and limitations of MSCs and their EVs (seed 002 Table 1).", []),
     T("clinic", "claims", "Factual claims of a clinic's advertising page (seed 003).", [
         Col("claim_id", required=True), Col("category", required=True,

@@ -144,3 +144,31 @@ def plot_ranges(df: pd.DataFrame, label: str, low: str, high: str, title: str, x
                 transform=ax.transAxes, fontsize=8, va="top")
     fig.tight_layout()
     return fig
+
+
+def plot_grouped_bars(df: pd.DataFrame, label: str, values: list[str], title: str, xlabel: str,
+                      value_labels: list[str] | None = None):
+    """Horizontal grouped bars of pre-counted values (e.g. patients treated and benefiting per
+    indication); a missing value is written "not reported" instead of drawn as zero."""
+    apply_style()
+    colours = [PALETTE["blue"], PALETTE["orange"], PALETTE["bluish_green"], PALETTE["reddish_purple"]]
+    d = df.reset_index(drop=True)
+    k = len(values)
+    height = 0.8 / k
+    fig, ax = plt.subplots(figsize=(8.0, 1.4 + 0.3 * k * max(len(d), 1)))
+    vmax = max([pd.to_numeric(d[v], errors="coerce").max() for v in values] + [1])
+    for j, v in enumerate(values):
+        vals = pd.to_numeric(d[v], errors="coerce")
+        ys = [i - 0.4 + height * (j + 0.5) for i in range(len(d))]
+        ax.barh(ys, vals.fillna(0), height=height, color=colours[j % len(colours)],
+                label=(value_labels or values)[j])
+        for y, x in zip(ys, vals):
+            ax.text(0 if pd.isna(x) else x, y, " not reported" if pd.isna(x) else f" {x:g}", va="center", fontsize=8)
+    ax.set_yticks(range(len(d)), [str(x) for x in d[label]])
+    ax.set_ylim(len(d) - 0.5, -0.5)
+    ax.set_xlim(0, vmax * 1.18)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    ax.legend(loc="lower right", frameon=True)
+    fig.tight_layout()
+    return fig

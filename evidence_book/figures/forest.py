@@ -25,7 +25,9 @@ def plot_forest(df: pd.DataFrame, label="label", estimate="estimate", low="ci_lo
     rows = df.reset_index(drop=True)
     n_pool = 0 if pooled is None else len(pooled)
     n = len(rows) + n_pool
-    fig, ax = plt.subplots(figsize=(9.5, 1.4 + 0.36 * max(n, 1)))
+    longest = max([len(str(x)) for x in rows[label]] + ([len(str(x)) for x in pooled[label]] if n_pool else []) + [10])
+    # Width grows with the longest label so the plot area keeps its share of the figure.
+    fig, ax = plt.subplots(figsize=(7.5 + 0.075 * longest, 1.4 + 0.36 * max(n, 1)))
     finite = pd.concat([rows[[estimate, low, high]]] + ([pooled[[estimate, low, high]]] if n_pool else []))
     vals = finite.to_numpy(dtype=float).ravel()
     vals = vals[np.isfinite(vals) & ((vals > 0) if log_scale else True)]

@@ -46,13 +46,16 @@ def show_table(df: pd.DataFrame, table_id: str, caption: str = "", download: str
         df.to_csv(files_dir() / csv_name, index=False, lineterminator="\n")
     shown = df.astype(object).where(df.notna(), "")  # NA reads as an empty cell, not "<NA>"
     menu = sorted({10, 25, 50, 100, page_length})
-    options = {"pageLength": page_length, "lengthMenu": menu, "scrollX": True, "showIndex": False, **itables_options}
+    options = {"pageLength": page_length, "lengthMenu": menu, "showIndex": False, **itables_options}
     html = itables.to_html_datatable(
         shown, table_id=f"t-{table_id}", connected=True, dt_url=DT_URL,
         caption=html_escape(caption) if caption else None,  # itables inserts the caption as HTML
         allow_html=False, display_logo_when_loading=False, classes="display compact", **options,
     )
-    display(HTML(_with_static_rows(html, shown)))
+    # Wide tables scroll inside a labelled region that keyboard users can focus (WCAG 2.1.1).
+    label = html_escape(caption or table_id)
+    display(HTML(f'<div class="eb-table" role="region" tabindex="0" aria-label="{label}">'
+                 f"{_with_static_rows(html, shown)}</div>"))
     if download:
         display(HTML(f'<p class="eb-download"><a href="{html_escape(_link(csv_name))}" download>'
                      f"Download this table as CSV ({html_escape(csv_name)})</a></p>"))

@@ -176,8 +176,6 @@ def test_payload_is_escaped_text_on_every_page(poisoned):
     assert 'alt="X&lt;script&gt;alert(1)&lt;/script&gt;' in figure, "figure alt text is not the escaped value"
 
 
-@pytest.mark.xfail(strict=True, reason="evidence_book/display.py show_table passes `caption` to itables unescaped "
-                                       "(itables puts it into the page as HTML); fix: caption=html_escape(caption)")
 def test_table_caption_from_data_is_escaped(poisoned):
     page = poisoned / "_build/html/chapters/zz-probe-caption.html"
     assert not problems(poisoned, page)

@@ -251,6 +251,9 @@ def test_interactive_table_filters_rows(visit, chromium, base_url):
                 continue
             box = pg.locator(f"#{table_id}_wrapper input[type=search], "
                              f"[id='{table_id}_wrapper'] .dt-search input, [id='{table_id}_wrapper'] .dataTables_filter input").first
+            if box.count() == 0:  # itables hides the search box of a table that fits on one page
+                tried.append(f"{page}#{table_id}: no search box")
+                continue
             first_cell = pg.locator(f"#{table_id} tbody tr td").first.inner_text().strip()
             box.fill(first_cell)
             pg.wait_for_timeout(300)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter
 import numpy as np
 import pandas as pd
 
@@ -63,6 +64,8 @@ def plot_forest(df: pd.DataFrame, label="label", estimate="estimate", low="ci_lo
     ax.axvline(null_value, color="#666666", linestyle="--", linewidth=1)
     if log_scale:
         ax.set_xscale("log")
+        # Plain numbers (0.1, 1, 10), not powers of ten: readers compare ratios, not exponents.
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     ax.set_xlim(lo_lim, hi_lim)
     ys = list(range(len(rows))) + [len(rows) + k + 0.3 for k in range(n_pool)]
     ax.set_yticks(ys, labels)

@@ -20,6 +20,17 @@ def _legend_handles(judgements):
             for j in judgements]
 
 
+def _finish_grid(ax, n_rows: int, title: str, judgements) -> None:
+    """Rows top-down, no grid or frame, title above the column labels, legend at the right."""
+    ax.set_ylim(n_rows - 0.5, -0.5)
+    ax.grid(False)
+    for side in ("top", "right", "bottom", "left"):
+        ax.spines[side].set_visible(False)
+    ax.set_title(title, pad=24)
+    ax.legend(handles=_legend_handles(judgements), loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
+              title="Judgement")
+
+
 def plot_traffic_light(df: pd.DataFrame, study="study_id", item="item", judgement="answer", item_order=None,
                        study_order=None, per_page: int = 40,
                        judgement_order=("yes", "no", "unclear", "not_applicable"), labels=None,
@@ -55,13 +66,7 @@ def plot_traffic_light(df: pd.DataFrame, study="study_id", item="item", judgemen
         ax.xaxis.tick_top()
         ax.set_yticks(range(len(page)), [str(labels.get(s, s)) if labels else str(s) for s in page])
         ax.set_xlim(-0.6, len(items) - 0.4)
-        ax.set_ylim(len(page) - 0.5, -0.5)
-        ax.grid(False)
-        for side in ("top", "right", "bottom", "left"):
-            ax.spines[side].set_visible(False)
-        ax.set_title(page_title(title, p, len(pages)), pad=24)
-        ax.legend(handles=_legend_handles(present), loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
-                  title="Judgement")
+        _finish_grid(ax, len(page), page_title(title, p, len(pages)), present)
         if legend_text:
             fig.text(0.01, 0.0, legend_text, ha="left", va="top", fontsize=7.5, transform=fig.transFigure)
         fig.tight_layout()
@@ -123,13 +128,7 @@ def plot_overall_judgement(df: pd.DataFrame, study="study_id", judgement="risk_o
         ax.set_xticks([0], ["Overall"])
         ax.xaxis.tick_top()
         ax.set_xlim(-0.5, 1.6)
-        ax.set_ylim(len(page) - 0.5, -0.5)
-        ax.grid(False)
-        for side in ("top", "right", "bottom", "left"):
-            ax.spines[side].set_visible(False)
-        ax.set_title(page_title(title, p, len(pages)), pad=24)
-        ax.legend(handles=_legend_handles(present), loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
-                  title="Judgement")
+        _finish_grid(ax, len(page), page_title(title, p, len(pages)), present)
         fig.tight_layout()
         figs.append(fig)
     return figs

@@ -82,7 +82,8 @@ def save_figure(fig, name: str) -> tuple[str, str]:
     if not re.fullmatch(r"[a-z][a-z0-9-]*", name):
         raise ValueError(f"figure name must be a lower-case slug, got {name!r}")
     d = files_dir()
-    with mpl.rc_context({"svg.hashsalt": name, "svg.fonttype": "path"}):
+    # Text stays text in the SVG (searchable, selectable, smaller); ids are salted by name (stable).
+    with mpl.rc_context({"svg.hashsalt": name, "svg.fonttype": "none"}):
         fig.savefig(d / f"{name}.svg", format="svg", metadata={"Date": None}, bbox_inches="tight")
     fig.savefig(d / f"{name}.png", format="png", dpi=150, metadata={"Software": None}, bbox_inches="tight")
     return f"{name}.svg", f"{name}.png"

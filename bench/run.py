@@ -134,9 +134,10 @@ def main(argv=None) -> int:
     ours = copy_repo(work / "ours")
     rows = []
 
-    def report(label, mine, peer=None, note=""):
+    def report(label, mine, peer=None, note="", unit="s"):
         ratio = f"{mine / peer:6.2f}x" if peer else "      "
-        line = f"{label:<44} ours {mine:7.1f} s" + (f"   peer {peer:7.1f} s   ratio {ratio}" if peer else "") + (f"   {note}" if note else "")
+        line = (f"{label:<44} ours {mine:7.1f} {unit}" + (f"   peer {peer:7.1f} {unit}   ratio {ratio}" if peer else "")
+                + (f"   {note}" if note else ""))
         rows.append(line)
         print(line, flush=True)
 
@@ -166,24 +167,23 @@ def main(argv=None) -> int:
     report("no-op rebuild vs JB no-op (cache)", median(noop), median(peer_noop))
 
     # --- one CSV edited -------------------------------------------------------------------
-    csv = ours / "data/nerve/jbi_items.csv"
-    page = ours / "_build/html/chapters/nerve-quality.html"
-    peer_page = peer_cache / "_build/html/chapters/nerve-quality.html"
+    csv = ours / "data/nerve/pio.csv"  # read by one section only (the protocol page)
+    page = ours / "_build/html/chapters/nerve-protocol.html"
+    peer_page = peer_cache / "_build/html/chapters/nerve-protocol.html"
     before, peer_before = page.read_bytes(), peer_page.read_bytes()
-    # an edit a reader can see: the question text of Q1 (not given in the review) gets a value
     import pandas as pd
 
     df = pd.read_csv(csv, dtype=str, keep_default_na=False)
-    df.loc[df["item"] == "Q1", "question"] = "Edited by the benchmark"
+    df.loc[0, "description"] = df.loc[0, "description"] + " Edited by the benchmark."
     df.to_csv(csv, index=False)
     dt, _, out = ours_build(ours)
     ran = [line.split()[1] for line in out.splitlines() if line.strip().startswith("ran ")]
     changed = page.read_bytes() != before and b"Edited by the benchmark" in page.read_bytes()
     pdt, _, _ = run([JB, "build", str(peer_cache)], cwd=peer_cache, env=peer_env(ours))
     peer_changed = peer_page.read_bytes() != peer_before
-    report("one CSV edited (data/nerve/jbi_items.csv)", dt, pdt,
+    report("one CSV edited (data/nerve/pio.csv)", dt, pdt,
            f"re-ran: {', '.join(ran) or 'none'}; our page changed: {changed}; peer page changed: {peer_changed}")
-    report(f"peak memory, cold build (MiB)", median(cold_mem), median(peers["force"][1]))
+    report("peak memory of the process tree, cold build", median(cold_mem), median(peers["force"][1]), unit="MiB")
 
     # --- synthetic living review ------------------------------------------------------------
     from evidence_book.synthetic import write_synthetic_review
@@ -199,7 +199,7 @@ def main(argv=None) -> int:
             times.append(dt)
             mems.append(mem)
         base = base or median(times)
-        report(f"synthetic review N = {n} studies, cold", median(times), None,
+        report(f"synthetic review N = {n} studies, cold build", median(times), None,
                f"peak {median(mems)} MiB; {median(times) / base:.2f}x the N = {a.sizes.split(',')[0]} build")
 
     print("\nSummary")

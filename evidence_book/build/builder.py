@@ -11,7 +11,7 @@ import time
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from pathlib import Path
 
-from evidence_book.build import notebooks, site
+from evidence_book.build import notebooks, site, stamp
 from evidence_book.build.cache import Cache, file_hash, section_key, tree_hash
 from evidence_book.build.errors import BuildError
 from evidence_book.build.execute import run_section
@@ -138,6 +138,9 @@ def build(root=".", force=False, overrides=(), jobs=None, say=print, fresh_kerne
     root = Path(root).resolve()
     t0 = time.perf_counter()
     build_dir = root / "_build"
+    if not force and stamp.up_to_date(root, overrides):
+        say(f"up to date (inputs unchanged since the last published build) {time.perf_counter() - t0:.2f} s")
+        return 0
     try:
         sections = load_manifest(root)
         params = resolve(sections, root, list(overrides))
@@ -152,6 +155,7 @@ def build(root=".", force=False, overrides=(), jobs=None, say=print, fresh_kerne
             files = assemble(root, sections, params, cache, commit)
             if cache.get("published") == site.fingerprint(files) and (build_dir / "html" / "index.html").exists():
                 say(f"up to date ({len(sections)} sections, nothing to run) {time.perf_counter() - t0:.1f} s")
+                stamp.write(root, overrides)
                 return 0
         run_all(root, todo, params, keys, cache, jobs, say, fresh_kernels)
         files = assemble(root, sections, params, cache, commit)
@@ -159,6 +163,7 @@ def build(root=".", force=False, overrides=(), jobs=None, say=print, fresh_kerne
         n = site.sync_stage(stage, files)
         if cache.get("published") == site.fingerprint(files) and (build_dir / "html" / "index.html").exists():
             say(f"site unchanged (re-executed sections gave the same pages) {time.perf_counter() - t0:.1f} s")
+            stamp.write(root, overrides)
             return 0
         t = time.perf_counter()
         log = site.run_jupyter_book(stage)
@@ -168,6 +173,7 @@ def build(root=".", force=False, overrides=(), jobs=None, say=print, fresh_kerne
         site.publish(stage / "_build" / "html", build_dir / "html")
         after_publish(root, build_dir, say)
         cache.set("published", site.fingerprint(files))
+        stamp.write(root, overrides)
     except BuildError as e:
         say(f"BUILD FAILED: {e}")
         say("The previously published site in _build/html is unchanged.")

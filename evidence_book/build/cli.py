@@ -19,9 +19,18 @@ def main(argv=None) -> int:
     v.add_argument("--root", default=".")
     args = ap.parse_args(argv)
     if args.command == "build":
+        overrides = [item for chunk in args.set for item in chunk.split()]
+        if not args.force:  # the no-op path imports nothing heavy (see build/stamp.py)
+            import time
+
+            from evidence_book.build import stamp
+
+            t0 = time.perf_counter()
+            if stamp.up_to_date(args.root, overrides):
+                print(f"up to date (inputs unchanged since the last published build) {time.perf_counter() - t0:.2f} s")
+                return 0
         from evidence_book.build.builder import build
 
-        overrides = [item for chunk in args.set for item in chunk.split()]
         return build(args.root, force=args.force, overrides=overrides, jobs=args.jobs, fresh_kernels=args.fresh_kernels)
     if args.command == "validate":
         from evidence_book.data.loader import DataError, validate_all

@@ -63,10 +63,14 @@ def descriptive_counts(studies: pd.DataFrame, outcomes: pd.DataFrame) -> dict:
     w_lo, w_hi, w_n = describe.range_of(studies, "weight_min_g", "weight_max_g")
     out = {**t, "weight_min": w_lo, "weight_max": w_hi, "n_weight_reported": w_n,
            "n_species": int(species["value"].notna().sum())}
+    a_lo = a_hi = None
+    a_n = 0
     if {"age_min_weeks", "age_max_weeks"} <= set(studies.columns):
         a = studies[["age_min_weeks", "age_max_weeks"]].apply(pd.to_numeric, errors="coerce")
         a_lo, a_hi, a_n = describe.range_of(a, "age_min_weeks", "age_max_weeks")
-        out.update(age_min=a_lo, age_max=a_hi, n_age_reported=a_n)
+    # Always present (the prose glues them): "not reported" where no study gives an age in weeks.
+    out.update(age_min="not reported" if a_lo is None else a_lo, age_max="not reported" if a_hi is None else a_hi,
+               n_age_reported=a_n)
     for _, r in species.dropna(subset=["value"]).iterrows():
         out[key(f"species_{r['value']}")] = int(r["n_studies"])
     for _, r in describe.count_by(studies, "sex").iterrows():

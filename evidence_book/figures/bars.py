@@ -172,3 +172,16 @@ def plot_grouped_bars(df: pd.DataFrame, label: str, values: list[str], title: st
     ax.legend(loc="lower right", frameon=True)
     fig.tight_layout()
     return fig
+
+
+def plot_histogram(values, title: str, xlabel: str, bins: int = 30):
+    """Distribution of a per-study number, for reviews too large to show one bar per study."""
+    apply_style()
+    v = pd.to_numeric(pd.Series(values), errors="coerce").dropna()
+    fig, ax = plt.subplots(figsize=(7.5, 3.6))
+    ax.hist(v, bins=min(bins, max(int(v.nunique()), 1)), color=PALETTE["blue"], edgecolor="white")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("Studies")
+    ax.set_title(f"{title} ({len(v)} studies)")
+    fig.tight_layout()
+    return fig

@@ -76,7 +76,8 @@ def plot_traffic_light(df: pd.DataFrame, study="study_id", item="item", judgemen
 
 def plot_judgement_summary(df: pd.DataFrame, item="item", judgement="answer",
                            judgement_order=("yes", "no", "unclear", "not_applicable"), item_order=None,
-                           title: str = "Share of judgements per item"):
+                           title: str = "Share of judgements per item", colours: dict | None = None,
+                           labels: dict | None = None, xlabel: str = "Share of studies (%)"):
     """100%-stacked horizontal bars: the share of each judgement per item, with percentages."""
     apply_style()
     items = ordered(df[item], item_order)
@@ -87,8 +88,8 @@ def plot_judgement_summary(df: pd.DataFrame, item="item", judgement="answer",
     left = pd.Series(0.0, index=items)
     for j in present:
         vals = shares[j]
-        ax.barh(range(len(items)), vals, left=left, color=JUDGEMENT_COLOURS.get(j, FALLBACK_COLOUR), edgecolor="white",
-                label=JUDGEMENT_LABELS.get(j, j))
+        ax.barh(range(len(items)), vals, left=left, color=(colours or JUDGEMENT_COLOURS).get(j, FALLBACK_COLOUR),
+                edgecolor="white", label=(labels or JUDGEMENT_LABELS).get(j, j))
         for k, (v, l0) in enumerate(zip(vals, left)):
             if v >= 8:
                 ax.text(l0 + v / 2, k, f"{v:.0f}%", ha="center", va="center", fontsize=8)
@@ -96,7 +97,7 @@ def plot_judgement_summary(df: pd.DataFrame, item="item", judgement="answer",
     ax.set_yticks(range(len(items)), [str(i) for i in items])
     ax.set_ylim(len(items) - 0.5, -0.5)
     ax.set_xlim(0, 100)
-    ax.set_xlabel("Share of studies (%)")
+    ax.set_xlabel(xlabel)
     ax.set_title(title)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     fig.tight_layout()

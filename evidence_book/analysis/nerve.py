@@ -9,7 +9,7 @@ import re
 
 import pandas as pd
 
-from evidence_book.analysis import describe, quality, votes
+from evidence_book.analysis import describe, effects, quality, votes
 from evidence_book.data import load_table
 
 
@@ -156,3 +156,38 @@ def summary_of_findings(by_domain: pd.DataFrame, audit: pd.DataFrame) -> pd.Data
             "sign test p": "" if pd.isna(p) else (f"{p:.3f}" if p >= 0.001 else "< 0.001"),
         })
     return pd.DataFrame(rows)
+
+
+def score_mismatches(scores: pd.DataFrame) -> pd.DataFrame:
+    """Studies whose printed JBI score differs from the count of their own 'yes' answers."""
+    return scores[scores["difference"].fillna(0) != 0].reset_index(drop=True)
+
+
+def format_p(p) -> str:
+    """A p-value for prose: four decimals, or '< 0.0001'."""
+    return "" if pd.isna(p) else (f"{p:.4f}" if p >= 0.0001 else "< 0.0001")
+
+
+def overall_vote(by_domain: pd.DataFrame) -> dict:
+    """The one-vote-per-study row of a vote count, as numbers for the prose."""
+    r = by_domain[by_domain["domain"] == "overall"].iloc[0]
+    return {"overall_favour": int(r["n_favours_treatment"]), "overall_with_direction": int(r["n_with_direction"]),
+            "overall_p": format_p(r["sign_test_p"])}
+
+
+def group_means(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """Rows quoting group means, with Hedges' g where computable and the reason where not."""
+    cont = effects.continuous_effects(outcomes)
+    cols = ["study_id", "measure", "mean_treatment", "sd_treatment", "n_treatment", "mean_control", "sd_control",
+            "n_control", "unit", "g", "computable", "reason"]
+    return cont.loc[cont["mean_treatment"].notna(), cols].reset_index(drop=True)
+
+
+def measures_per_study(outcomes: pd.DataFrame) -> pd.Series:
+    """One entry per (study, measure): the input of 'studies reporting each measure'."""
+    return outcomes.drop_duplicates(["study_id", "measure"])["measure"]
+
+
+def weight_midpoints(studies: pd.DataFrame) -> pd.Series:
+    """Middle of each study's body-weight range (NA where no weight is reported)."""
+    return studies[["weight_min_g", "weight_max_g"]].astype("Float64").mean(axis=1)

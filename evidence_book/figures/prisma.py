@@ -124,7 +124,8 @@ def prisma_arithmetic(prisma: pd.DataFrame) -> pd.DataFrame:
 
     db_part = ["records_identified_databases"] if "records_identified_databases" in counts \
         else fam["per_db"]
-    comps = [s for s in (*db_part, "records_identified_registers", *fam["other_src"]) if s in counts]
+    comps = [s for s in (*db_part, "records_identified_registers", *fam["other_src"])
+             if s in counts]
     if "records_identified" in counts and comps:
         add(f"records_identified = {' + '.join(comps)}", counts["records_identified"],
             _sum(counts, comps))
@@ -162,7 +163,7 @@ def prisma_arithmetic(prisma: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- drawing
 FONT = 9
-LINE = FONT * 1.35 / 72  # inches per text line
+LINE = FONT * 1.17 / 72  # inches per text line (fontsize × linespacing 1.2, measured)
 PAD = 0.12  # inches of padding inside a box
 MAIN_X, MAIN_W = 0.75, 4.1
 SIDE_X, SIDE_W = 5.45, 3.6
@@ -184,8 +185,10 @@ def _box_lines(head: str, stage_or_none, counts, sub=(), wrap=WRAP_MAIN) -> tupl
             lines[-1] = f"{lines[-1]} (n = {v})" if len(lines[-1]) + 10 <= wrap else lines[-1]
             if not lines[-1].endswith(f"(n = {v})"):
                 lines.append(f"(n = {v})")
-    for s in sub:
-        lines.extend(textwrap.wrap(s, wrap, initial_indent="  ", subsequent_indent="    "))
+    for s in sub:  # sub lines keep their own leading spaces as indentation
+        lead = len(s) - len(s.lstrip())
+        lines.extend(textwrap.wrap(s.strip(), wrap, initial_indent="  " + " " * lead,
+                                   subsequent_indent="    " + " " * lead))
     return lines, dashed
 
 
@@ -228,8 +231,7 @@ def plot_prisma(prisma: pd.DataFrame, title: str = "PRISMA 2020 flow diagram"):
         id_sub.append(f"{name} ({_n(counts, s)})")
     if "records_identified" in counts:
         id_lines, id_dashed = _box_lines("Records identified", "records_identified", counts,
-                                         [f"from: {x.strip()}" if i == 0 else x for i, x in
-                                          enumerate(id_sub)] if False else id_sub)
+                                         id_sub)
     else:
         id_lines, id_dashed = _box_lines("Records identified from:", None, counts, id_sub)
         id_dashed = not any(counts.get(s) is not None for s in
@@ -278,7 +280,7 @@ def plot_prisma(prisma: pd.DataFrame, title: str = "PRISMA 2020 flow diagram"):
     for _, main, side in rows:
         hm = len(main[0]) * LINE + 2 * PAD
         hs = 0 if side is None else len(side[0]) * LINE + 2 * PAD
-        heights.append(max(hm, hs))
+        heights.append(max(hm, hs, 0.85 if side is None else 0))  # room for the phase label
     title_h = 0.55
     extra_h = (len(extra_lines) + 1) * LINE + 2 * PAD + GAP if extra_lines else 0
     total_h = title_h + sum(heights) + GAP * (len(rows) - 1) + extra_h + 0.2
@@ -321,5 +323,5 @@ def plot_prisma(prisma: pd.DataFrame, title: str = "PRISMA 2020 flow diagram"):
     # ---- extra stages
     if extra_lines:
         lines = ["Other counts reported (not part of the PRISMA flow):"] + extra_lines
-        _draw_box(ax, MAIN_X, y + GAP - GAP, SIDE_X + SIDE_W - MAIN_X, lines, False, "prisma:extras")
+        _draw_box(ax, MAIN_X, y, SIDE_X + SIDE_W - MAIN_X, lines, False, "prisma:extras")
     return fig

@@ -65,7 +65,7 @@ DIRECTION_LABELS = {
 }
 
 FALLBACK_COLOUR = PALETTE["light_grey"]
-SEQUENTIAL_CMAP = "cividis"  # perceptually uniform and colour-blind safe
+SEQUENTIAL_CMAP = "Blues"  # single-hue sequential: ordered by lightness, colour-blind safe
 
 FONT_SIZES = {"font.size": 10, "axes.titlesize": 12, "axes.labelsize": 10,
               "xtick.labelsize": 9, "ytick.labelsize": 9, "legend.fontsize": 9,

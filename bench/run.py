@@ -64,13 +64,13 @@ def run(cmd, cwd, env=None) -> tuple[float, int, str]:
     def sample():
         while proc.poll() is None:
             peak[0] = max(peak[0], tree_rss_kb(proc.pid))
-            time.sleep(0.2)
+            time.sleep(0.05)
 
     th = threading.Thread(target=sample, daemon=True)
     th.start()
     out = proc.communicate()[0]
+    dt = time.perf_counter() - t0  # before joining the sampler, which may be asleep
     th.join()
-    dt = time.perf_counter() - t0
     if proc.returncode != 0:
         raise SystemExit(f"command failed ({proc.returncode}): {' '.join(map(str, cmd))}\n{out[-3000:]}")
     return dt, peak[0] // 1024, out

@@ -43,3 +43,17 @@ def test_group_means_says_why_no_smd_without_group_sizes():
     t = nerve.group_means(outcomes)
     assert t["study_id"].tolist() == ["a"]
     assert not t["computable"].iloc[0] and "group size" in t["reason"].iloc[0]
+
+
+def test_protocol_counts():
+    searches = pd.DataFrame({"database": ["PubMed", "Scopus"]})
+    criteria = pd.DataFrame({"kind": ["inclusion", "inclusion", "exclusion"]})
+    assert nerve.protocol_counts(searches, criteria) == {"n_databases": 2, "n_inclusion": 2, "n_exclusion": 1}
+
+
+def test_stated_rob_tool_counts_come_from_the_claims():
+    from evidence_book.analysis import aasc
+
+    claims = pd.DataFrame({"rule": ["count", "count", "sum"], "claimed_value": ["4", "6", "99"],
+                           "filter": ["rob_tool=RoB 2", "rob_tool=ROBINS-I", "rob_tool=RoB 2"]})
+    assert aasc.stated_rob_tool_counts(claims) == {"stated_rob2": "4", "stated_robins": "6"}

@@ -549,3 +549,12 @@ def rob_caption(group_by: str = "rob_tool") -> str:
     how = ("the tool used (RoB 2 for randomised trials, ROBINS-I for the others, following Table 1's "
            "Randomised column)" if group_by == "rob_tool" else group_by.replace("_", " "))
     return f"Overall risk-of-bias judgement of each trial as the review reports it, grouped by {how}."
+
+
+def stated_rob_tool_counts(claims: pd.DataFrame) -> dict:
+    """How many trials the review's text says it assessed with each tool (from its claims)."""
+    out = {}
+    for tool, key in (("RoB 2", "stated_rob2"), ("ROBINS-I", "stated_robins")):
+        rows = claims[(claims["rule"] == "count") & (claims["filter"].fillna("").str.strip() == f"rob_tool={tool}")]
+        out[key] = rows["claimed_value"].iloc[0] if len(rows) else "not stated"
+    return out

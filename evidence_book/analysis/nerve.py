@@ -191,3 +191,10 @@ def measures_per_study(outcomes: pd.DataFrame) -> pd.Series:
 def weight_midpoints(studies: pd.DataFrame) -> pd.Series:
     """Middle of each study's body-weight range (NA where no weight is reported)."""
     return studies[["weight_min_g", "weight_max_g"]].astype("Float64").mean(axis=1)
+
+
+def protocol_counts(searches: pd.DataFrame, criteria: pd.DataFrame) -> dict:
+    """Databases searched and inclusion/exclusion criteria, for the protocol page's prose."""
+    kinds = criteria["kind"].value_counts()
+    return {"n_databases": len(searches), "n_inclusion": int(kinds.get("inclusion", 0)),
+            "n_exclusion": int(kinds.get("exclusion", 0))}

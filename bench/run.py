@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # the package of this checkout
 PY = sys.executable
 JB = str(Path(PY).with_name("jupyter-book"))
 IGNORE = shutil.ignore_patterns("_build", ".venv", ".git", "node_modules", "__pycache__", "_files_local", "bench")
@@ -89,8 +90,8 @@ def make_peer(ours: Path, dest: Path, mode: str) -> Path:
     import yaml
 
     sys.path.insert(0, str(ours))
-    from evidence_book.build.manifest import load_manifest
-    from evidence_book.build.parameters import resolve
+    from evidence_book.builder.manifest import load_manifest
+    from evidence_book.builder.parameters import resolve
 
     if dest.exists():
         shutil.rmtree(dest)
@@ -186,7 +187,7 @@ def main(argv=None) -> int:
     report("peak memory of the process tree, cold build", median(cold_mem), median(peers["force"][1]), unit="MiB")
 
     # --- synthetic living review ------------------------------------------------------------
-    from evidence_book.synthetic import write_synthetic_review
+    from synthetic import write_synthetic_review  # bench/synthetic.py, beside this script
 
     base = None
     for n in [int(x) for x in a.sizes.split(",")]:

@@ -1,3 +1,3 @@
-from evidence_book.build.cli import main
+from evidence_book.builder.cli import main
 
 raise SystemExit(main())

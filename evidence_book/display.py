@@ -6,14 +6,13 @@ names its data files and parameters.
 """
 from __future__ import annotations
 
-import io
-import os
 import re
 from pathlib import Path
 
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
+from evidence_book import env
 from evidence_book.text import html_escape, md_escape
 
 # itables' DataTables bundle is served by the site itself (copied there by the builder):
@@ -23,13 +22,13 @@ DT_URL = "../itables/dt_bundle.js"
 
 def files_dir() -> Path:
     """Where this section's figures and downloads go (the builder publishes them with the page)."""
-    d = Path(os.environ.get("EVIDENCE_BOOK_FILES") or "_files_local")
+    d = Path(env.files_dir() or "_files_local")
     d.mkdir(parents=True, exist_ok=True)
     return d
 
 
 def _link(name: str) -> str:
-    section = os.environ.get("EVIDENCE_BOOK_SECTION", "local")
+    section = env.section() or "local"
     return f"_files/{section}/{name}"
 
 
@@ -75,6 +74,15 @@ def _with_static_rows(itables_html: str, df: pd.DataFrame) -> str:
     return out
 
 
+def save_csv(df: pd.DataFrame, name: str) -> str:
+    """Write ``name``.csv (data identifiers kept) among the section's files, for machines; not shown.
+    The builder can also copy it beside the site (`outputs:` in sections.yml)."""
+    if not re.fullmatch(r"[a-z][a-z0-9-]*", name):
+        raise ValueError(f"file name must be a lower-case slug, got {name!r}")
+    df.to_csv(files_dir() / f"{name}.csv", index=False, lineterminator="\n")
+    return f"{name}.csv"
+
+
 def save_figure(fig, name: str) -> tuple[str, str]:
     """Write `name`.svg and `name`.png deterministically (no dates, fixed SVG ids)."""
     import matplotlib as mpl
@@ -97,7 +105,7 @@ def show_figure(fig, name: str, alt: str, caption: str, data_files=(), parameter
     plt.close(fig)
     params = ", ".join(f"{k} = {v!r}" for k, v in (parameters or {}).items())
     prov = f"Data: {', '.join(data_files) or 'none'}" + (f"; parameters: {params}" if params else "")
-    section = os.environ.get("EVIDENCE_BOOK_SECTION", "local")
+    section = env.section() or "local"
     e = html_escape
     display(HTML(
         f'<figure class="eb-figure" id="fig-{e(name)}"><img src="{e(_link(svg))}" alt="{e(alt)}" '

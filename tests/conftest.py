@@ -1,11 +1,14 @@
 """Shared fixtures: temporary copies of the book (never build in the working tree)."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
+
+os.environ.setdefault("MPLBACKEND", "Agg")  # figures are drawn, never shown
 
 REPO = Path(__file__).resolve().parents[1]
 IGNORE = shutil.ignore_patterns("_build", ".venv", ".git", "node_modules", "__pycache__", ".pytest_cache", "_files_local")
@@ -57,3 +60,11 @@ def make_toy_book(dest: Path) -> Path:
 @pytest.fixture
 def toy_book(tmp_path) -> Path:
     return make_toy_book(tmp_path / "book")
+
+
+@pytest.fixture(scope="session")
+def book(tmp_path_factory) -> Path:
+    """The real book, built once per test session in a temporary copy (shared by every suite)."""
+    from site_support import built_book
+
+    return built_book(tmp_path_factory)

@@ -3,20 +3,22 @@
 Every problem is reported as `file, row N (line L), column 'c': expected …, got '…'` — row N is the
 N-th data row, line L the line in the file (the header is line 1).
 
-Under the builder (EVIDENCE_BOOK_SECTION set) the data were validated once before any section ran,
+Under the builder (a section id set, see `evidence_book.env`) the data were validated once before any section ran,
 so sections only read and type the files; run by hand, a notebook validates what it loads.
-Each file read is appended to EVIDENCE_BOOK_READS so the builder knows which sections to re-run.
+Each file read is appended to the builder's reads file so the builder knows which sections to re-run.
 """
 from __future__ import annotations
 
 import csv
 import io
-import os
 from pathlib import Path
 
 import pandas as pd
 
-from evidence_book.data.schemas import BY_NAME, FOREIGN_KEYS, PRISMA_EQUATIONS, TABLES, Table
+from evidence_book import env
+from evidence_book.values import FALSE_WORDS, TRUE_WORDS, to_boolean
+from evidence_book.data.prisma import arithmetic_errors
+from evidence_book.data.schemas import BY_NAME, FOREIGN_KEYS, TABLES, Table
 
 MAX_REPORTED = 20
 
@@ -28,8 +30,8 @@ class DataError(Exception):
 def book_root(root=None) -> Path:
     if root is not None:
         return Path(root).resolve()
-    if os.environ.get("EVIDENCE_BOOK_ROOT"):
-        return Path(os.environ["EVIDENCE_BOOK_ROOT"])
+    if env.root():
+        return Path(env.root())
     here = Path.cwd().resolve()
     for p in (here, *here.parents):
         if (p / "sections.yml").exists() and (p / "data").is_dir():
@@ -38,7 +40,7 @@ def book_root(root=None) -> Path:
 
 
 def _record(rel: str) -> None:
-    reads = os.environ.get("EVIDENCE_BOOK_READS")
+    reads = env.reads_file()
     if reads:
         with open(reads, "a", encoding="utf-8") as f:
             f.write(rel + "\n")
@@ -94,9 +96,6 @@ def read_raw(table: Table, root: Path) -> pd.DataFrame:
     return df
 
 
-_TRUE, _FALSE = {"true", "yes", "1"}, {"false", "no", "0"}
-
-
 def coerce(table: Table, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """Typed columns; unparseable cells become errors (not NaN)."""
     df, errors = raw.copy(), []
@@ -120,10 +119,10 @@ def coerce(table: Table, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
             df[col.name] = num.astype("Int64") if col.type == "int" and not bad.any() else num.astype("Float64")
         elif col.type == "bool":
             low = s.str.lower()
-            bad = ~empty & ~low.isin(_TRUE | _FALSE)
+            bad = ~empty & ~low.isin(TRUE_WORDS | FALSE_WORDS)
             for i in s.index[bad]:
                 errors.append(f"{_where(table, i, col.name, lines)}: expected true or false, got {s[i]!r}")
-            df[col.name] = low.map(lambda v: True if v in _TRUE else (False if v in _FALSE else pd.NA)).astype("boolean")
+            df[col.name] = to_boolean(low)
     return df, errors
 
 
@@ -170,7 +169,7 @@ def load_table(review: str, name: str, root=None, validate: bool | None = None) 
     root = book_root(root)
     df, errors = coerce(table, read_raw(table, root))
     if validate is None:
-        validate = not os.environ.get("EVIDENCE_BOOK_SECTION")
+        validate = env.section() is None
     if validate and not errors:
         errors = check(table, df)
     if errors:
@@ -227,28 +226,10 @@ def cross_file(frames: dict) -> list[str]:
 
 
 def prisma_errors(p: pd.DataFrame, table: Table) -> list[str]:
-    """PRISMA 2020 arithmetic where every term is reported; parts must add up to their totals."""
-    counts = {k: (None if pd.isna(v) else int(v)) for k, v in zip(p["stage"], p["count"])}
-    if counts.get("records_identified") is None and counts.get("records_identified_databases") is not None:
-        counts["records_identified"] = counts["records_identified_databases"]
-    errors = []
-
-    def row(stage):
-        return int(p.index[p["stage"] == stage][0])
-
-    for result, first, second in PRISMA_EQUATIONS:
-        vals = [counts.get(k) for k in (result, first, second)]
-        if all(v is not None for v in vals) and vals[0] != vals[1] - vals[2]:
-            at = result if result in set(p["stage"]) else first
-            errors.append(f"{_where(table, row(at), 'count', p.attrs.get('lines'))}: {result} = {vals[0]}, "
-                          f"but {first} − {second} = {vals[1]} − {vals[2]} = {vals[1] - vals[2]}")
-    # A reported total must equal the sum of its reported parts (e.g. identified per database).
-    for total, prefix in (("records_identified_databases", "records_identified_"), ("records_excluded", "records_excluded_"),
-                          ("reports_excluded", "reports_excluded_")):
-        parts = {k: v for k, v in counts.items() if k.startswith(prefix) and k != total
-                 and k not in ("records_identified_databases", "records_identified_registers", "records_identified_other")}
-        if counts.get(total) is not None and parts and all(v is not None for v in parts.values()):
-            if sum(parts.values()) != counts[total]:
-                errors.append(f"{_where(table, row(total), 'count', p.attrs.get('lines'))}: {total} = {counts[total]}, but its parts "
-                              f"({', '.join(sorted(parts))}) add up to {sum(parts.values())}")
-    return errors
+    """Contradictions in a PRISMA flow (`data.prisma.arithmetic`), each at the row of the stage checked."""
+    lines = p.attrs.get("lines")
+    out = []
+    for stage, message in arithmetic_errors(p):
+        rows = p.index[p["stage"] == stage]
+        out.append(f"{_where(table, int(rows[0]) if len(rows) else None, 'count', lines)}: {message}")
+    return out

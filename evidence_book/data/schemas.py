@@ -144,11 +144,3 @@ FOREIGN_KEYS = [
     (("aasc", "outcomes_binary", "study_id"), ("aasc", "trials", "study_id")),
     (("aasc", "adverse_events", "study_id"), ("aasc", "trials", "study_id")),
 ]
-
-# PRISMA 2020 arithmetic, checked where every term is reported: result = first - second.
-PRISMA_EQUATIONS = [
-    ("records_screened", "records_identified", "duplicates_removed"),
-    ("reports_sought", "records_screened", "records_excluded"),
-    ("reports_assessed", "reports_sought", "reports_not_retrieved"),
-    ("studies_included", "reports_assessed", "reports_excluded"),
-]

@@ -1,17 +1,11 @@
-"""PRISMA 2020 flow diagram drawn from a `stage, count, note` table, and its arithmetic checks.
+"""PRISMA 2020 flow diagram drawn from a `stage, count, note` table (the model: `data.prisma`).
 
 Why hand-drawn: prisma-flow 0.6.1 (the Python package) cannot mark a stage as "not reported" —
 it requires every count as an int — and the R PRISMA2020 package is not Python. Reviews we rebuild
 often omit stages, and the book must show that as "not reported" (dashed box), never as a guessed
 number, so we draw the PRISMA 2020 layout ourselves with matplotlib patches.
 
-Stage slugs understood (any subset may be present):
-  records_identified, records_identified_databases, records_identified_registers,
-  records_identified_other[_...], records_identified_<db> (per-database lines),
-  duplicates_removed, records_screened, records_excluded, records_excluded_<reason>,
-  reports_sought, reports_not_retrieved, reports_assessed, reports_excluded,
-  reports_excluded_<reason>, studies_included.
-Any other stage is listed in a side note box under the diagram.
+Stage names and families come from `evidence_book.data.prisma`.
 """
 from __future__ import annotations
 
@@ -20,146 +14,9 @@ import textwrap
 import pandas as pd
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
+from evidence_book.data.prisma import NOT_REPORTED, SOURCE_TOTALS, classify, count_text, counts_and_notes, stage_label
+
 from .style import PALETTE, figure, pretty
-
-NOT_REPORTED = "not reported"
-
-MAIN_STAGES = (
-    "records_identified", "records_identified_databases", "records_identified_registers",
-    "duplicates_removed", "records_screened", "records_excluded", "reports_sought",
-    "reports_not_retrieved", "reports_assessed", "reports_excluded", "studies_included",
-)
-_SPLIT = ("records_identified_databases", "records_identified_registers")
-
-
-# --------------------------------------------------------------------------- data helpers
-def _counts(prisma: pd.DataFrame) -> tuple[dict, dict]:
-    """stage → count (int or None) and stage → note (str), first row per stage, in file order."""
-    counts, notes = {}, {}
-    if prisma is None or len(prisma) == 0:
-        return counts, notes
-    values = pd.to_numeric(prisma["count"], errors="coerce")
-    note_col = prisma["note"] if "note" in prisma.columns else pd.Series([None] * len(prisma))
-    for stage, value, note in zip(prisma["stage"].astype(str), values, note_col):
-        stage = stage.strip()
-        if stage in counts:
-            continue
-        counts[stage] = None if pd.isna(value) else int(value)
-        notes[stage] = "" if note is None or pd.isna(note) else str(note)
-    return counts, notes
-
-
-def _is_other_source(stage: str) -> bool:
-    return stage == "records_identified_other" or stage.startswith("records_identified_other_")
-
-
-def _classify(counts: dict) -> dict:
-    """Split stages into the diagram's families."""
-    per_db, other_src, rec_reasons, rep_reasons, extras = [], [], [], [], []
-    for s in counts:
-        if s in MAIN_STAGES:
-            continue
-        if _is_other_source(s):
-            other_src.append(s)
-        elif s.startswith("records_identified_"):
-            per_db.append(s)
-        elif s.startswith("records_excluded_"):
-            rec_reasons.append(s)
-        elif s.startswith("reports_excluded_"):
-            rep_reasons.append(s)
-        else:
-            extras.append(s)
-    return dict(per_db=per_db, other_src=other_src, rec_reasons=rec_reasons,
-                rep_reasons=rep_reasons, extras=extras)
-
-
-def _n(counts: dict, stage: str) -> str:
-    v = counts.get(stage)
-    return NOT_REPORTED if v is None else f"n = {v}"
-
-
-def _label(stage: str, prefix: str) -> str:
-    name = stage[len(prefix):].replace("_", " ")
-    known = {"pubmed": "PubMed", "embase": "Embase", "web of science": "Web of Science",
-             "scopus": "Scopus", "sciencedirect": "ScienceDirect", "cochrane": "Cochrane",
-             "medline": "MEDLINE", "cinahl": "CINAHL", "psycinfo": "PsycINFO",
-             "google scholar": "Google Scholar", "lilacs": "LILACS"}
-    return known.get(name.lower(), name[:1].upper() + name[1:])
-
-
-# --------------------------------------------------------------------------- arithmetic
-def _sum(counts: dict, stages: list) -> int | None:
-    vals = [counts.get(s) for s in stages]
-    return None if not vals or any(v is None for v in vals) else sum(vals)
-
-
-def _identified_total(counts: dict) -> tuple[str, int | None]:
-    """Name and value of 'records identified': the total row, else the reported components."""
-    if "records_identified" in counts:
-        return "records_identified", counts["records_identified"]
-    comps = [s for s in (*_SPLIT, *_classify(counts)["other_src"]) if counts.get(s) is not None]
-    if not comps:
-        return "records_identified", None
-    return " + ".join(comps), sum(counts[s] for s in comps)
-
-
-def prisma_arithmetic(prisma: pd.DataFrame) -> pd.DataFrame:
-    """The PRISMA flow's internal arithmetic, one row per check.
-
-    Columns: `check` (the equation in stage slugs), `left`, `right` (Int64; NA when a stage is
-    missing or not reported) and `status` ∈ {holds, does_not_hold, not_checkable}. When the review
-    reports no total for records identified, the sum of the *reported* source components is used
-    and named in the check text, so nothing is hidden.
-    """
-    counts, _ = _counts(prisma)
-    fam = _classify(counts)
-    rows = []
-
-    def add(check, left, right):
-        if left is None or right is None:
-            status = "not_checkable"
-        else:
-            status = "holds" if left == right else "does_not_hold"
-        rows.append({"check": check, "left": left, "right": right, "status": status})
-
-    db_part = ["records_identified_databases"] if "records_identified_databases" in counts \
-        else fam["per_db"]
-    comps = [s for s in (*db_part, "records_identified_registers", *fam["other_src"])
-             if s in counts]
-    if "records_identified" in counts and comps:
-        add(f"records_identified = {' + '.join(comps)}", counts["records_identified"],
-            _sum(counts, comps))
-    if fam["per_db"] and "records_identified_databases" in counts:
-        add("records_identified_databases = " + " + ".join(fam["per_db"]),
-            counts["records_identified_databases"], _sum(counts, fam["per_db"]))
-
-    ident_name, ident = _identified_total(counts)
-    dup = counts.get("duplicates_removed")
-    add(f"records_screened = {ident_name} − duplicates_removed", counts.get("records_screened"),
-        None if ident is None or dup is None else ident - dup)
-    if fam["rec_reasons"]:
-        add("records_excluded = " + " + ".join(fam["rec_reasons"]), counts.get("records_excluded"),
-            _sum(counts, fam["rec_reasons"]))
-
-    def diff(a, b):
-        va, vb = counts.get(a), counts.get(b)
-        return None if va is None or vb is None else va - vb
-
-    add("reports_sought = records_screened − records_excluded", counts.get("reports_sought"),
-        diff("records_screened", "records_excluded"))
-    add("reports_assessed = reports_sought − reports_not_retrieved",
-        counts.get("reports_assessed"), diff("reports_sought", "reports_not_retrieved"))
-    if fam["rep_reasons"]:
-        add("reports_excluded = " + " + ".join(fam["rep_reasons"]), counts.get("reports_excluded"),
-            _sum(counts, fam["rep_reasons"]))
-    add("studies_included = reports_assessed − reports_excluded", counts.get("studies_included"),
-        diff("reports_assessed", "reports_excluded"))
-
-    out = pd.DataFrame(rows, columns=["check", "left", "right", "status"])
-    out["left"] = out["left"].astype("Int64")
-    out["right"] = out["right"].astype("Int64")
-    return out
-
 
 # --------------------------------------------------------------------------- drawing
 FONT = 9
@@ -214,35 +71,35 @@ def _arrow(ax, start, end):
 
 def plot_prisma(prisma: pd.DataFrame, title: str = "PRISMA 2020 flow diagram"):
     """Draw the PRISMA 2020 flow diagram; stages missing or NA are dashed boxes saying 'not reported'."""
-    counts, notes = _counts(prisma)
-    fam = _classify(counts)
+    counts, notes = counts_and_notes(prisma)
+    fam = classify(counts)
 
     # ---- identification box content
     id_sub = []
     if "records_identified_databases" in counts or fam["per_db"]:
-        id_sub.append(f"Databases ({_n(counts, 'records_identified_databases')})"
+        id_sub.append(f"Databases ({count_text(counts, 'records_identified_databases')})"
                       if "records_identified_databases" in counts else "Databases:")
         for s in fam["per_db"]:
-            id_sub.append(f"  {_label(s, 'records_identified_')} ({_n(counts, s)})")
+            id_sub.append(f"  {stage_label(s, 'records_identified_')} ({count_text(counts, s)})")
     if "records_identified_registers" in counts:
-        id_sub.append(f"Registers ({_n(counts, 'records_identified_registers')})")
+        id_sub.append(f"Registers ({count_text(counts, 'records_identified_registers')})")
     for s in fam["other_src"]:
-        name = _label(s, "records_identified_")
-        id_sub.append(f"{name} ({_n(counts, s)})")
+        name = stage_label(s, "records_identified_")
+        id_sub.append(f"{name} ({count_text(counts, s)})")
     if "records_identified" in counts:
         id_lines, id_dashed = _box_lines("Records identified", "records_identified", counts,
                                          id_sub)
     else:
         id_lines, id_dashed = _box_lines("Records identified from:", None, counts, id_sub)
         id_dashed = not any(counts.get(s) is not None for s in
-                            (*_SPLIT, *fam["other_src"], *fam["per_db"]))
+                            (*SOURCE_TOTALS, *fam["other_src"], *fam["per_db"]))
         if not id_sub:
             id_lines.append(f"({NOT_REPORTED})")
         elif id_dashed:
             id_lines.append(f"(total {NOT_REPORTED})")
 
     def reasons(stages, prefix):
-        return [f"{_label(s, prefix)} ({_n(counts, s)})" for s in stages]
+        return [f"{stage_label(s, prefix)} ({count_text(counts, s)})" for s in stages]
 
     rows = [  # (phase, main (lines, dashed, gid), side or None)
         ("Identification", (id_lines, id_dashed, "prisma:records_identified"),
@@ -293,7 +150,7 @@ def plot_prisma(prisma: pd.DataFrame, title: str = "PRISMA 2020 flow diagram"):
     ax.text(0.15, total_h - 0.15, title, ha="left", va="top", fontsize=12, fontweight="bold")
 
     y = total_h - title_h
-    tops, main_h = [], []
+    tops = []
     for (phase, main, side), h in zip(rows, heights):
         hm = len(main[0]) * LINE + 2 * PAD
         y_main_top = y - (h - hm) / 2

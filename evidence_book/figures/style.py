@@ -12,6 +12,8 @@ import textwrap
 import matplotlib.pyplot as plt
 import seaborn as sns
 
+from evidence_book.labels import DIRECTION_LABELS, JUDGEMENT_LABELS, pretty  # noqa: F401  (re-exported for figures)
+
 PALETTE = {
     "black": "#000000",
     "orange": "#E69F00",
@@ -40,10 +42,6 @@ JUDGEMENT_SYMBOLS = {
     "yes": "+", "no": "−", "unclear": "?", "not_applicable": "NA",
     "Low": "+", "Moderate": "−", "High": "×",
 }
-JUDGEMENT_LABELS = {
-    "yes": "Yes", "no": "No", "unclear": "Unclear", "not_applicable": "Not applicable",
-    "Low": "Low", "Moderate": "Moderate", "High": "High",
-}
 
 DIRECTION_COLOURS = {
     "favours_treatment": PALETTE["blue"],
@@ -56,12 +54,6 @@ DIRECTION_MARKERS = {
     "no_difference": "D",
     "favours_control": "v",
     "unclear": "X",
-}
-DIRECTION_LABELS = {
-    "favours_treatment": "Favours treatment",
-    "no_difference": "No difference",
-    "favours_control": "Favours control",
-    "unclear": "Unclear",
 }
 
 FALLBACK_COLOUR = PALETTE["light_grey"]
@@ -117,8 +109,3 @@ def ordered(values, order=None) -> list:
     order = list(order)
     return [v for v in order if v in seen] + [v for v in seen if v not in order]
 
-
-def pretty(slug) -> str:
-    """'favours_treatment' → 'Favours treatment'."""
-    s = str(slug).replace("_", " ")
-    return s[:1].upper() + s[1:]

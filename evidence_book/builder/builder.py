@@ -1,0 +1,216 @@
+"""`build`: validate data → execute sections (papermill, parallel, cached) → Jupyter Book → publish."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+from pathlib import Path
+
+from evidence_book.builder import notebooks, site, stamp, toc
+from evidence_book.builder.cache import Cache, section_key
+from evidence_book.builder.hashing import file_hash, tree_hash
+from evidence_book.builder.errors import BuildError
+from evidence_book.builder.execute import run_section
+from evidence_book.builder.manifest import check_toc, load_manifest, load_outputs
+from evidence_book.builder.parameters import resolve
+from evidence_book.text import md_escape
+
+GENERATED = {"appendix/provenance"}
+
+
+def package_hash(root: Path) -> str:
+    """Source of everything a notebook can import (the builder itself excluded)."""
+    return tree_hash(Path(root) / "evidence_book", skip_dirs={"builder"}, suffixes={".py"})
+
+
+def git_commit(root: Path) -> dict:
+    def git(*args):
+        r = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
+        return r.stdout.strip() if r.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short=12", "HEAD")
+    if not commit:
+        return {"commit": "none (not a git checkout)", "date": "unknown"}
+    dirty = git("status", "--porcelain", "--", ".", ":(exclude)_build", ":(exclude).venv")
+    return {"commit": commit + (" + uncommitted changes" if dirty else ""), "date": git("log", "-1", "--format=%cI")}
+
+
+def reads_hash(reads: dict) -> str:
+    h = hashlib.sha256()
+    for rel in sorted(reads):
+        h.update(f"{rel}\0{reads[rel]}\0".encode())
+    return h.hexdigest()
+
+
+def validate_data(root: Path, cache: Cache, say) -> None:
+    data_hash = tree_hash(Path(root) / "data")
+    if cache.get("validated") == data_hash:
+        return
+    t = time.perf_counter()
+    from evidence_book.data.loader import DataError, validate_all
+
+    try:
+        n = validate_all(root)
+    except DataError as e:
+        raise BuildError(f"data: {e}") from None
+    cache.set("validated", data_hash)
+    say(f"  data valid ({n} files) {time.perf_counter() - t:5.1f} s")
+
+
+def provenance_page(sections, params, cache, commit) -> str:
+    lines = ["# Provenance of every section", "",
+             "Each page of this book is one run of a chapter notebook with the parameters below, "
+             "executed by papermill from the data files listed. The same note closes each page.", "",
+             f"Source: commit {md_escape(commit['commit'])} of {md_escape(commit['date'])}.", ""]
+    for s in sections:
+        reads = cache.reads(s.id)
+        p = "; ".join(f"{k} = {md_escape(repr(v))}" for k, v in sorted(params[s.id].items())) or "none"
+        lines += [f"## {md_escape(s.title)}", "",
+                  f"- **Page** [{md_escape(s.id)}](../chapters/{s.id}.ipynb), made by {md_escape(s.notebook)}",
+                  f"- **Parameters** {p}",
+                  f"- **Data read** {', '.join(md_escape(r) for r in sorted(reads)) or 'none'}",
+                  f"- **Data hash** {reads_hash(reads)[:16]}", ""]
+    return "\n".join(lines) + "\n"
+
+
+def assemble(root: Path, sections, params, cache: Cache, commit) -> dict[str, bytes]:
+    files = site.source_files(root)
+    files["_toc.yml"] = toc.with_titles(root, {f"chapters/{s.id}": s.title for s in sections})
+    files.update(site.vendor_files())
+    for s in sections:
+        nb = notebooks.clean(cache.notebook_path(s.id).read_bytes(), s.id)
+        reads = cache.reads(s.id)
+        foot = notebooks.footer(s, params[s.id], reads_hash(reads), sorted(reads), commit)
+        files[s.output] = notebooks.add_footer(nb, foot)
+        fdir = cache.dir / "files" / s.id
+        for p in sorted(fdir.rglob("*")) if fdir.exists() else ():
+            if p.is_file():
+                files[f"_extra/chapters/_files/{s.id}/{p.relative_to(fdir).as_posix()}"] = p.read_bytes()
+    files["appendix/provenance.md"] = provenance_page(sections, params, cache, commit).encode()
+    return files
+
+
+def store_files(cache: Cache, section_id: str, files: dict) -> None:
+    fdir = cache.dir / "files" / section_id
+    if fdir.exists():
+        shutil.rmtree(fdir)
+    for name, data in (files or {}).items():
+        p = fdir / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(data)
+
+
+def build(root=".", force=False, overrides=(), jobs=None, say=print, fresh_kernels=False) -> int:
+    root = Path(root).resolve()
+    t0 = time.perf_counter()
+    build_dir = root / "_build"
+    if not force and stamp.up_to_date(root, overrides):
+        say(f"up to date (inputs unchanged since the last published build) {time.perf_counter() - t0:.2f} s")
+        return 0
+    try:
+        sections = load_manifest(root)
+        params = resolve(sections, root, list(overrides))
+        outputs = load_outputs(root, sections)
+        check_toc(root, sections, GENERATED)
+        cache = Cache(build_dir)
+        validate_data(root, cache, say)
+        pkg = package_hash(root)
+        keys = {s.id: section_key(root, s.notebook, params[s.id], pkg) for s in sections}
+        todo = [s for s in sections if force or not cache.lookup(s.id, keys[s.id], root)]
+        commit = git_commit(root)
+        if not todo:
+            files = assemble(root, sections, params, cache, commit)
+            if cache.get("published") == site.fingerprint(files) and (build_dir / "html" / "index.html").exists():
+                write_outputs(build_dir, outputs, cache, lambda _: None)
+                say(f"up to date ({len(sections)} sections, nothing to run) {time.perf_counter() - t0:.1f} s")
+                stamp.write(root, overrides)
+                return 0
+        run_all(root, todo, params, keys, cache, jobs, say, fresh_kernels)
+        files = assemble(root, sections, params, cache, commit)
+        stage = build_dir / ".stage"
+        n = site.sync_stage(stage, files)
+        if cache.get("published") == site.fingerprint(files) and (build_dir / "html" / "index.html").exists():
+            write_outputs(build_dir, outputs, cache, say)
+            say(f"site unchanged (re-executed sections gave the same pages) {time.perf_counter() - t0:.1f} s")
+            stamp.write(root, overrides)
+            return 0
+        t = time.perf_counter()
+        log = site.run_jupyter_book(stage)
+        for w in site.warnings(log):
+            say(f"  sphinx: {w}")
+        say(f"  jupyter-book build ({n} files changed) {time.perf_counter() - t:5.1f} s")
+        site.publish(stage / "_build" / "html", build_dir / "html")
+        write_outputs(build_dir, outputs, cache, say)
+        cache.set("published", site.fingerprint(files))
+        stamp.write(root, overrides)
+    except BuildError as e:
+        say(f"BUILD FAILED: {e}")
+        say("The previously published site in _build/html is unchanged.")
+        return 1
+    say(f"built {len(sections)} sections ({len(todo)} executed) in {time.perf_counter() - t0:.1f} s → {build_dir / 'html' / 'index.html'}")
+    return 0
+
+
+def write_outputs(build_dir: Path, outputs, cache: Cache, say) -> None:
+    """The declared outputs beside the site, from the files the sections wrote (cached with them).
+    CSV sources are joined under one header (they must share it); any other output has one source."""
+    for o in outputs:
+        parts = []
+        for sid, name in o.sources:
+            p = cache.dir / "files" / sid / name
+            if not p.is_file():
+                raise BuildError(f"sections.yml: output {o.path}: section '{sid}' wrote no file '{name}'")
+            parts.append(p.read_bytes())
+        if o.path.endswith(".csv"):
+            heads = {part.split(b"\n", 1)[0] for part in parts}
+            if len(heads) != 1:
+                raise BuildError(f"sections.yml: output {o.path}: its sources have different CSV headers")
+            data = parts[0] + b"".join(part.split(b"\n", 1)[1] for part in parts[1:])
+        elif len(parts) == 1:
+            data = parts[0]
+        else:
+            raise BuildError(f"sections.yml: output {o.path}: only CSV outputs can join several sources")
+        target = build_dir / o.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+        say(f"  wrote {target.relative_to(build_dir.parent)}")
+
+
+def run_all(root, todo, params, keys, cache, jobs, say, fresh=False) -> None:
+    if not todo:
+        return
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    workdir = tempfile.mkdtemp(prefix="evidence-book-")
+    failure = None
+    try:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = {pool.submit(run_section, s.id, s.notebook, params[s.id], str(root), workdir, fresh): s for s in todo}
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                for f in done:
+                    s = futures[f]
+                    r = f.result()
+                    if not r.ok:
+                        failure = failure or (s, r)
+                        say(f"  FAILED {s.id:<28} {r.seconds:5.1f} s")
+                        continue
+                    reads = {rel: file_hash(root / rel) for rel in r.reads}
+                    cache.store(s.id, keys[s.id], reads, r.notebook_bytes)
+                    store_files(cache, s.id, r.files)
+                    say(f"  ran    {s.id:<28} {r.seconds:5.1f} s")
+                if failure:
+                    for f in pending:
+                        f.cancel()
+                    pending = {f for f in pending if not f.cancelled()}
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    if failure:
+        s, r = failure
+        raise BuildError(f"section '{s.id}' ({s.notebook}) with parameters {params[s.id]!r} failed at {r.error}")

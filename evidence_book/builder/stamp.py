@@ -1,0 +1,55 @@
+"""The no-op fast path: is the published site already the build of exactly these inputs?
+
+The stamp is a hash of every input file of the book (everything in the tree but `_build`, `.venv`,
+`.git`, `tests`, `bench`, caches), the command-line overrides and the git commit shown in the
+footers. It is written after each successful publish; when it matches, `build` stops at once
+without importing papermill, pandas, YAML or Sphinx. Any change, even one that turns out not to
+matter, falls through to the normal (incremental) build, so the fast path can only be conservative.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+from pathlib import Path
+
+from evidence_book.builder.hashing import tree_hash
+
+SKIP = {"_build", ".venv", ".git", "tests", "bench", "node_modules", "__pycache__", ".pytest_cache",
+        ".ipynb_checkpoints", "_files_local", ".github", ".ci"}
+
+
+def _git(root: Path, *args) -> str:
+    try:
+        r = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
+    except OSError:
+        return ""
+    return r.stdout.strip() if r.returncode == 0 else ""
+
+
+def inputs_hash(root: Path, overrides=()) -> str:
+    h = hashlib.sha256(tree_hash(root, SKIP).encode())
+    h.update(json.dumps(list(overrides)).encode())
+    h.update(_git(root, "rev-parse", "HEAD").encode())
+    h.update(_git(root, "status", "--porcelain", "--", ".", ":(exclude)_build", ":(exclude).venv").encode())
+    return h.hexdigest()
+
+
+def _path(root: Path) -> Path:
+    return Path(root) / "_build" / ".cache" / "stamp.json"
+
+
+def up_to_date(root: Path, overrides=()) -> bool:
+    try:
+        stamp = json.loads(_path(root).read_text())["inputs"]
+    except (OSError, ValueError, KeyError):
+        return False
+    return stamp == inputs_hash(root, overrides) and (Path(root) / "_build" / "html" / "index.html").exists()
+
+
+def write(root: Path, overrides=()) -> None:
+    p = _path(root)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"inputs": inputs_hash(root, overrides)}))
+    tmp.replace(p)

@@ -1,0 +1,23 @@
+"""Tests of evidence_book.labels."""
+from __future__ import annotations
+
+import pandas as pd
+
+from evidence_book.labels import format_p, pretty, study_label, study_labels
+
+
+def test_format_p_at_three_and_four_decimals():
+    assert format_p(0.34375, 4) == "0.3438"
+    assert format_p(0.00001, 4) == "< 0.0001"
+    assert format_p(0.0123) == "0.012" and format_p(0.0004) == "< 0.001"
+    assert format_p(pd.NA) == "" and format_p(None) == ""
+
+
+def test_study_labels_are_first_author_and_year():
+    df = pd.DataFrame({"study_id": ["a2020", "b2021"], "first_author": ["Ab", "Bc"], "year": [2020, 2021]})
+    assert list(study_label(df)) == ["Ab 2020", "Bc 2021"]
+    assert study_labels(df).to_dict() == {"a2020": "Ab 2020", "b2021": "Bc 2021"}
+
+
+def test_pretty_spells_out_slugs():
+    assert pretty("favours_treatment") == "Favours treatment"

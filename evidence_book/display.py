@@ -32,9 +32,29 @@ def _link(name: str) -> str:
     return f"_files/{section}/{name}"
 
 
+def linked_cells(shown: pd.DataFrame, links: dict) -> pd.DataFrame:
+    """Every text cell HTML-escaped; the cells of each column in `links` (column → one URL per row,
+    NA for none) wrapped in ``<a href>`` with the URL escaped too. Numbers stay numbers (sorting)."""
+    out = shown.copy()
+    for col in out.columns:
+        cells = [html_escape(v) if isinstance(v, str) else v for v in out[col]]
+        if col in links:
+            urls = list(links[col])
+            if len(urls) != len(out):
+                raise ValueError(f"links[{col!r}] has {len(urls)} URLs for {len(out)} rows")
+            cells = [c if u is None or pd.isna(u) or c == "" else f'<a href="{html_escape(u)}">{c}</a>'
+                     for c, u in zip(cells, urls)]
+        out[col] = pd.Series(cells, index=out.index, dtype=object)
+    out.columns = [html_escape(c) for c in out.columns]
+    return out
+
+
 def show_table(df: pd.DataFrame, table_id: str, caption: str = "", download: str | None = None,
-               page_length: int = 15, **itables_options) -> None:
-    """An interactive (search, sort, paginate) table with a CSV download; cell text is escaped."""
+               page_length: int = 15, links: dict | None = None, **itables_options) -> None:
+    """An interactive (search, sort, paginate) table with a CSV download; cell text is escaped.
+
+    `links` maps a column to one URL per row (e.g. study labels → their reference entries): those
+    cells become links; every cell is still escaped (`linked_cells`), and the CSV has no links."""
     import itables
 
     if not re.fullmatch(r"[a-z][a-z0-9-]*", table_id):
@@ -44,17 +64,22 @@ def show_table(df: pd.DataFrame, table_id: str, caption: str = "", download: str
         csv_name = f"{download}.csv"
         df.to_csv(files_dir() / csv_name, index=False, lineterminator="\n")
     shown = df.astype(object).where(df.notna(), "")  # NA reads as an empty cell, not "<NA>"
+    if links:
+        unknown = set(links) - set(shown.columns)
+        if unknown:
+            raise ValueError(f"links name column(s) not in the table: {sorted(unknown)}")
+        shown = linked_cells(shown, links)
     menu = sorted({10, 25, 50, 100, page_length})
     options = {"pageLength": page_length, "lengthMenu": menu, "showIndex": False, **itables_options}
     html = itables.to_html_datatable(
         shown, table_id=f"t-{table_id}", connected=True, dt_url=DT_URL,
         caption=html_escape(caption) if caption else None,  # itables inserts the caption as HTML
-        allow_html=False, display_logo_when_loading=False, classes="display compact", **options,
+        allow_html=bool(links), display_logo_when_loading=False, classes="display compact", **options,
     )
     # Wide tables scroll inside a labelled region that keyboard users can focus (WCAG 2.1.1).
     label = html_escape(caption or table_id)
     display(HTML(f'<div class="eb-table" role="region" tabindex="0" aria-label="{label}">'
-                 f"{_with_static_rows(html, shown)}</div>"))
+                 f"{_with_static_rows(html, shown, escape=not links)}</div>"))
     if download:
         display(HTML(f'<p class="eb-download"><a href="{html_escape(_link(csv_name))}" download>'
                      f"Download this table as CSV ({html_escape(csv_name)})</a></p>"))
@@ -63,10 +88,10 @@ def show_table(df: pd.DataFrame, table_id: str, caption: str = "", download: str
 _LOADING_BODY = re.compile(r"<tbody>\s*<tr>\s*<td[^>]*>.*?</td>\s*</tr>\s*</tbody>", re.S)
 
 
-def _with_static_rows(itables_html: str, df: pd.DataFrame) -> str:
+def _with_static_rows(itables_html: str, df: pd.DataFrame, escape: bool = True) -> str:
     """Put the rows themselves (escaped) where itables shows "Loading…", so the table reads even
     where the DataTables module cannot load (a page opened from file://); DataTables replaces them."""
-    static = df.to_html(index=False, escape=True, border=0, na_rep="")
+    static = df.to_html(index=False, escape=escape, border=0, na_rep="")  # escape=False: cells escaped already
     inner = re.search(r"<table[^>]*>(.*)</table>", static, re.S).group(1)
     out, n = _LOADING_BODY.subn(lambda m: inner, itables_html, count=1)
     if n != 1:  # itables changed its template: fail loudly rather than publish a blank table

@@ -15,7 +15,7 @@ from evidence_book.builder.cache import Cache, section_key
 from evidence_book.builder.hashing import file_hash, tree_hash
 from evidence_book.builder.errors import BuildError
 from evidence_book.builder.execute import run_section
-from evidence_book.builder.manifest import check_toc, load_manifest, load_outputs
+from evidence_book.builder.manifest import check_toc, load_generated, load_manifest, load_outputs
 from evidence_book.builder.parameters import resolve
 from evidence_book.text import md_escape
 
@@ -91,7 +91,23 @@ def assemble(root: Path, sections, params, cache: Cache, commit) -> dict[str, by
             if p.is_file():
                 files[f"_extra/chapters/_files/{s.id}/{p.relative_to(fdir).as_posix()}"] = p.read_bytes()
     files["appendix/provenance.md"] = provenance_page(sections, params, cache, commit).encode()
+    files.update(generated_files(root))
     return files
+
+
+def generated_files(root: Path) -> dict[str, bytes]:
+    """Files of the site made from data by the package's functions listed under `generated:`."""
+    import importlib
+
+    out = {}
+    for spec in load_generated(root):
+        module, _, name = spec.partition(":")
+        try:
+            made = getattr(importlib.import_module(module), name)(root)
+        except Exception as e:  # a data or code problem: one clear line, the site stays as it was
+            raise BuildError(f"sections.yml: generated {spec} failed: {type(e).__name__}: {e}") from None
+        out.update(made)
+    return out
 
 
 def store_files(cache: Cache, section_id: str, files: dict) -> None:

@@ -114,3 +114,13 @@ def check_toc(root: Path, sections: list[Section], generated: set[str]) -> None:
             continue
         if not (Path(root) / f"{entry}.md").is_file():
             raise BuildError(f"_toc.yml: '{entry}' is neither a section of {MANIFEST} nor a page")
+
+
+def load_generated(root: Path) -> list[str]:
+    """The `generated:` of sections.yml: functions (``module:function``) that return files of the site
+    made from data at build time, ``{path in the site source: bytes}`` (e.g. BibTeX files)."""
+    doc = yaml.safe_load((Path(root) / MANIFEST).read_text(encoding="utf-8")) or {}
+    entries = doc.get("generated") or []
+    if not isinstance(entries, list) or not all(isinstance(e, str) and re.fullmatch(r"[\w.]+:\w+", e) for e in entries):
+        raise BuildError(f"{MANIFEST}: 'generated' must be a list of 'module:function' names")
+    return entries

@@ -18,7 +18,7 @@ import pandas as pd
 from evidence_book import env
 from evidence_book.values import FALSE_WORDS, TRUE_WORDS, to_boolean
 from evidence_book.data.prisma import arithmetic_errors
-from evidence_book.data.schemas import BY_NAME, FOREIGN_KEYS, TABLES, Table
+from evidence_book.data.schemas import BY_NAME, FOREIGN_KEYS, STUDY_TABLES, TABLES, Table
 
 MAX_REPORTED = 20
 
@@ -218,10 +218,26 @@ def cross_file(frames: dict) -> list[str]:
             n = int(counts.get(sid, 0))
             if n != 13:
                 errors.append(f"data/nerve/jbi.csv: study '{sid}' has {n} JBI items, expected 13 (Q1–Q13)")
+    errors += unreferenced_studies(frames)
     for review in ("nerve", "aasc"):
         p = frames.get((review, "prisma"))
         if p is not None:
             errors += prisma_errors(p, BY_NAME[(review, "prisma")])
+    return errors
+
+
+def unreferenced_studies(frames: dict) -> list[str]:
+    """An included study without a row in its review's references.csv is an error (at the study's row)."""
+    errors = []
+    for review, name in STUDY_TABLES.items():
+        studies, refs = frames.get((review, name)), frames.get((review, "references"))
+        if studies is None:
+            continue
+        table, ref_path = BY_NAME[(review, name)], BY_NAME[(review, "references")].path
+        known = set(refs["study_id"].dropna()) if refs is not None else set()
+        for i in studies.index[~studies["study_id"].isin(known) & studies["study_id"].notna()]:
+            errors.append(f"{_where(table, i, 'study_id', studies.attrs.get('lines'))}: study '{studies.at[i, 'study_id']}' "
+                          f"has no reference (add a row with this study_id to {ref_path})")
     return errors
 
 

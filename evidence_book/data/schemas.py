@@ -135,6 +135,21 @@ for _review in ("nerve", "aasc"):
         Col("condition"), Col("tolerance", "float", min=0),
     ], key=("claim_id",)))
 
+# Every reference the book cites, per review; an included study points to its reference by study_id.
+REFERENCE_REVIEWS = ("nerve", "aasc", "ev")
+# The table of included studies of each review (every one of them must have a reference).
+STUDY_TABLES = {"nerve": "studies", "aasc": "trials"}
+for _review in REFERENCE_REVIEWS:
+    TABLES.append(T(_review, "references", "Bibliographic references: the source document, its included studies, "
+                    "and any other work a page cites (from the source's reference list).", [
+        Col("ref_id", required=True, pattern=SLUG, doc="stable slug, first author + year (+ letter)"),
+        Col("study_id", pattern=SLUG, doc="the included study this reference reports, if any"),
+        Col("authors", required=True, doc="'Last, I.; Last, I.; et al.' as printed"),
+        Col("title", required=True), Col("journal"), Col("year", "int", required=True, min=1900, max=2100),
+        Col("volume"), Col("pages", doc="pages or article number"),
+        Col("doi", pattern=r"^10\.\d{4,9}/\S+$", doc="only where the source prints it; never looked up"),
+    ], key=("ref_id",)))
+
 BY_NAME = {(t.review, t.name): t for t in TABLES}
 
 # Cross-file rules: (review, table, column) must exist in (review, table, column).
@@ -143,4 +158,5 @@ FOREIGN_KEYS = [
     (("nerve", "outcomes", "study_id"), ("nerve", "studies", "study_id")),
     (("aasc", "outcomes_binary", "study_id"), ("aasc", "trials", "study_id")),
     (("aasc", "adverse_events", "study_id"), ("aasc", "trials", "study_id")),
+    *((((rv, "references", "study_id"), (rv, tb, "study_id"))) for rv, tb in STUDY_TABLES.items()),
 ]

@@ -91,6 +91,17 @@ def orphan_reference(root):
     return {}, [f"{where(JBI, 20, 'study_id')}: 'nobody1999' is not a study_id of {STUDIES}"]
 
 
+def study_without_reference(root):
+    refs = "data/aasc/references.csv"
+    header, rows = read_csv(root, refs)
+    i = header.index("study_id")
+    gone = next(r for r in rows if r[i] == "panes2016")
+    write_csv(root, refs, header, [r for r in rows if r is not gone])
+    _, trials = read_csv(root, AASC_TRIALS)
+    row = 1 + [r[0] for r in trials].index("panes2016")
+    return {}, [f"{where(AASC_TRIALS, row, 'study_id')}: study 'panes2016' has no reference (add a row with this study_id to {refs})"]
+
+
 def negative_count(root):
     set_cell(root, STUDIES, 2, "n_animals", "-5")
     return {}, [f"{where(STUDIES, 2, 'n_animals')}: expected a value ≥ 0, got -5"]
@@ -216,6 +227,7 @@ def notebook_raises(root):
 
 
 CASES = [missing_column, wrong_type, fractional_int, unknown_category, unknown_sex, duplicate_id, orphan_reference,
+         study_without_reference,
          negative_count, required_empty, prisma_arithmetic, empty_file, binary_file, latin1_file, ragged_row,
          line_after_multiline_field, line_after_blank_line, ragged_row_after_blank_line,
          twelve_jbi_items, missing_file, bad_boolean, malformed_nct, unknown_parameter, wrongly_typed_parameter,

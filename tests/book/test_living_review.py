@@ -32,6 +32,9 @@ def grown(tmp_path_factory):
         "study_id": "newstudy2026", "ref": "999", "first_author": "Newstudy", "year": "2026", "n_animals": "41",
         "species": "Wistar", "sex": "male", "weight_min_g": "200", "weight_max_g": "250", "cell_source": "adipose",
         "secretome_type": "exosomes", "injury_model": "sciatic_transection", "jbi_score_stated": "12", **PROV}])
+    append_rows(after / "data/nerve/references.csv", [{
+        "ref_id": "newstudy2026", "study_id": "newstudy2026", "authors": "Newstudy, A.; Other, B.",
+        "title": "A synthetic study added by a test", "journal": "Test J.", "year": "2026", **PROV}])
     append_rows(after / "data/nerve/jbi.csv", [
         {"study_id": "newstudy2026", "item": f"Q{q}", "answer": "yes" if q <= 12 else "no", **PROV} for q in range(1, 14)])
     append_rows(after / "data/nerve/outcomes.csv", [

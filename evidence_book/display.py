@@ -141,6 +141,31 @@ def show_figure(fig, name: str, alt: str, caption: str, data_files=(), parameter
     ))
 
 
+def show_linked_figure(fig, name: str, alt: str, caption: str, link_svg, data_files=(),
+                       parameters: dict | None = None) -> None:
+    """Like `show_figure`, but the SVG is inline so its links work: `link_svg(svg text) → svg text`
+    adds them (escaped by the XML serialiser). The SVG is an accessible figure: its first child is
+    a ``<title>`` with `alt`, text stays text, nothing needs JavaScript. The files are kept as downloads."""
+    import matplotlib.pyplot as plt
+
+    svg, png = save_figure(fig, name)
+    plt.close(fig)
+    text = link_svg((files_dir() / svg).read_text(encoding="utf-8"))
+    text = re.sub(r"^.*?(?=<svg\b)", "", text, flags=re.S)  # no XML prolog/doctype inside HTML
+    e = html_escape
+    text = re.sub(r"<svg\b([^>]*)>", lambda m: f'<svg{m.group(1)} role="group" aria-labelledby="svg-{e(name)}-title" '
+                  f'style="max-width:100%;height:auto"><title id="svg-{e(name)}-title">{e(alt)}</title>', text, count=1)
+    params = ", ".join(f"{k} = {v!r}" for k, v in (parameters or {}).items())
+    prov = f"Data: {', '.join(data_files) or 'none'}" + (f"; parameters: {params}" if params else "")
+    section = env.section() or "local"
+    display(HTML(
+        f'<figure class="eb-figure eb-figure-linked" id="fig-{e(name)}">{text}'
+        f"<figcaption><strong>Figure.</strong> {e(caption)} <em>{e(prov)}; made by section {e(section)}.</em> "
+        f'Download: <a href="{e(_link(png))}" download>PNG</a> · <a href="{e(_link(svg))}" download>SVG</a>'
+        f"</figcaption></figure>"
+    ))
+
+
 def glue(name: str, value, fmt: str | None = None) -> None:
     """Glue a computed value for the prose (`{glue:text}` in Markdown cells)."""
     from myst_nb import glue as _glue

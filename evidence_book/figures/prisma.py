@@ -182,3 +182,40 @@ def plot_prisma(prisma: pd.DataFrame, title: str = "PRISMA 2020 flow diagram"):
         lines = ["Other counts reported (not part of the PRISMA flow):"] + extra_lines
         _draw_box(ax, MAIN_X, y, SIDE_X + SIDE_W - MAIN_X, lines, False, "prisma:extras")
     return fig
+
+
+# --------------------------------------------------------------------------- links
+SVG_NS, XLINK_NS = "http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"
+
+
+def linked_svg(svg: str, boxes: dict) -> str:
+    """The diagram's SVG with each box (patch + text, both carrying the gid `prisma:<stage>`) gathered
+    in one element: an ``<a href>`` where `boxes[gid]` has a URL, else a ``<g>``; each with a
+    ``<title>`` (the tooltip and accessible name). `boxes`: gid → (url or None, title).
+    Ids stay unique (the box element keeps the gid; its parts lose theirs). Text stays text."""
+    import xml.etree.ElementTree as ET
+
+    ET.register_namespace("", SVG_NS)
+    ET.register_namespace("xlink", XLINK_NS)
+    root = ET.fromstring(svg.encode("utf-8"))
+    parent_of = {c: p for p in root.iter() for c in p}
+    for gid, (url, title) in boxes.items():
+        parts = [g for g in root.iter(f"{{{SVG_NS}}}g") if g.get("id") == gid]
+        if not parts:
+            continue
+        parent = parent_of[parts[0]]
+        index = list(parent).index(parts[0])
+        box = ET.Element(f"{{{SVG_NS}}}a" if url else f"{{{SVG_NS}}}g", {"id": gid})
+        if url:
+            box.set("href", url)
+            box.set(f"{{{XLINK_NS}}}href", url)  # SVG 1.1 viewers
+            box.set("class", "eb-prisma-link")
+        t = ET.SubElement(box, f"{{{SVG_NS}}}title")
+        t.text = title
+        for part in parts:
+            parent_of[part].remove(part)
+            del part.attrib["id"]
+            # matplotlib's own link wrapper, if any, is not needed inside ours
+            box.append(part)
+        parent.insert(index, box)
+    return ET.tostring(root, encoding="unicode")

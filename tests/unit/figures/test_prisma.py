@@ -102,3 +102,29 @@ def test_prisma_marks_unreported_stages_and_never_invents_numbers():
     arith = prisma_model.arithmetic(pd.DataFrame({"stage": ["records_identified", "duplicates_removed", "records_screened"],
                                                   "count": pd.array([100, 10, 80], dtype="Int64"), "note": ""}))
     assert "does_not_hold" in set(arith["status"])
+
+
+def test_linked_svg_makes_the_included_box_a_link_and_keeps_ids_unique():
+    import io
+    import re
+
+    import matplotlib as mpl
+
+    from evidence_book.data import load_table
+    from evidence_book.figures.prisma import linked_svg
+    from evidence_book.reviews.selection import box_links
+
+    prisma = load_table("aasc", "prisma")
+    fig = plot_prisma(prisma)
+    buf = io.StringIO()
+    with mpl.rc_context({"svg.hashsalt": "t", "svg.fonttype": "none"}):
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    svg = linked_svg(buf.getvalue(), box_links(prisma, {"studies_included": "aasc-design.html#t-x"}))
+    ids = re.findall(r'\sid="([^"]+)"', svg)
+    assert len(ids) == len(set(ids))
+    link = re.search(r'<a id="prisma:studies_included" href="aasc-design.html#t-x"[^>]*>(.*?)</a>', svg, re.S)
+    assert link and "<title>Studies included (n = 22): open the list of them</title>" in link.group(1)
+    assert "Studies included in review" in link.group(1)  # the box's text is inside the link, as text
+    screened = re.search(r'<g id="prisma:records_screened">\s*<title>([^<]*)</title>', svg)
+    assert screened.group(1) == "Records screened (n = 70): the review does not name these records"
+    assert '<g id="prisma:reports_sought">' in svg and "Reports sought (not reported)" in svg

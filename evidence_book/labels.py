@@ -36,6 +36,11 @@ def pretty(slug) -> str:
     return s[:1].upper() + s[1:]
 
 
+def format_count(value) -> str:
+    """A whole number as text, or 'none' when it is not reported."""
+    return "none" if value is None or pd.isna(value) else f"{int(value)}"
+
+
 def format_p(p, decimals: int = 3) -> str:
     """A p-value as text: ``decimals`` places, or '< 0.001' (for 3) below the smallest shown; '' for NA."""
     if p is None or pd.isna(p):

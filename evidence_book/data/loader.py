@@ -18,7 +18,7 @@ import pandas as pd
 from evidence_book import env
 from evidence_book.values import FALSE_WORDS, TRUE_WORDS, to_boolean
 from evidence_book.data.prisma import arithmetic_errors
-from evidence_book.data.schemas import BY_NAME, FOREIGN_KEYS, TABLES, Table
+from evidence_book.data.schemas import BY_NAME, FOREIGN_KEYS, ITEMS_PER_KEY, TABLES, Table
 
 MAX_REPORTED = 20
 
@@ -211,17 +211,18 @@ def cross_file(frames: dict) -> list[str]:
         known = set(parent[pcol].dropna())
         for i in child.index[~child[col].isin(known) & child[col].notna()]:
             errors.append(f"{_where(BY_NAME[(rv, tb)], i, col, child.attrs.get('lines'))}: '{child.at[i, col]}' is not a {pcol} of {BY_NAME[(prv, ptb)].path}")
-    jbi, studies = frames.get(("nerve", "jbi")), frames.get(("nerve", "studies"))
-    if jbi is not None and studies is not None:
-        counts = jbi.groupby("study_id").size()
-        for sid in studies["study_id"].dropna():
-            n = int(counts.get(sid, 0))
-            if n != 13:
-                errors.append(f"data/nerve/jbi.csv: study '{sid}' has {n} JBI items, expected 13 (Q1–Q13)")
-    for review in ("nerve", "aasc"):
-        p = frames.get((review, "prisma"))
-        if p is not None:
-            errors += prisma_errors(p, BY_NAME[(review, "prisma")])
+    for (child_key, parent_key, key, per_key, what) in ITEMS_PER_KEY:
+        child, parent = frames.get(child_key), frames.get(parent_key)
+        if child is None or parent is None:
+            continue
+        counts = child.groupby(key).size()
+        for value in parent[key].dropna():
+            n = int(counts.get(value, 0))
+            if n != per_key:
+                errors.append(f"{BY_NAME[child_key].path}: {key} '{value}' has {n} {what}, expected {per_key}")
+    for (review, name), df in frames.items():
+        if name == "prisma":  # every review's PRISMA flow follows the one model (data.prisma)
+            errors += prisma_errors(df, BY_NAME[(review, name)])
     return errors
 
 

@@ -144,3 +144,9 @@ FOREIGN_KEYS = [
     (("aasc", "outcomes_binary", "study_id"), ("aasc", "trials", "study_id")),
     (("aasc", "adverse_events", "study_id"), ("aasc", "trials", "study_id")),
 ]
+
+# Cross-file rule: every key of the parent table has exactly N rows in the child table
+# (child, parent, key column, N, what the rows are): each study answers the 13 JBI items.
+ITEMS_PER_KEY = [
+    (("nerve", "jbi"), ("nerve", "studies"), "study_id", 13, "JBI items (Q1–Q13)"),
+]

@@ -166,7 +166,7 @@ def twelve_jbi_items(root):
     header, rows = read_csv(root, JBI)
     sid = rows[-1][header.index("study_id")]
     write_csv(root, JBI, header, rows[:-1])
-    return {}, [f"{JBI}: study '{sid}' has 12 JBI items, expected 13 (Q1–Q13)"]
+    return {}, [f"{JBI}: study_id '{sid}' has 12 JBI items (Q1–Q13), expected 13"]
 
 
 def missing_file(root):

@@ -20,6 +20,63 @@ JUDGEMENT_LABELS = {
 }
 
 
+def pretty(slug) -> str:
+    """'favours_treatment' → 'Favours treatment'."""
+    s = str(slug).replace("_", " ")
+    return s[:1].upper() + s[1:]
+
+
+# Words for coded values of the data (outcome domains, secretome types, verdicts, …). A value not
+# listed here is shown with `pretty` (underscores as spaces, first letter capital).
+VALUE_WORDS = {
+    "in_vitro": "In vitro", "electrophysiological": "Electrophysiological",
+    "conditioned_medium": "Conditioned medium", "extracellular_vesicles": "Extracellular vesicles",
+    "secretome_unspecified": "Secretome (type not specified)", "exosomes": "Exosomes",
+    "bone_marrow": "Bone marrow", "bone_marrow_neural_crest": "Bone marrow (neural crest)",
+    "umbilical_cord": "Umbilical cord", "olfactory_mucosa": "Olfactory mucosa",
+    "skin_precursor": "Skin precursors", "not_applicable": "Not applicable",
+    "holds": "Holds", "does_not_hold": "Does not hold", "cannot_check": "Cannot be checked",
+    "not_checkable": "Not checkable", "overall": "Overall (one vote per study)",
+    **DIRECTION_LABELS,
+}
+# Column names of computed tables → headers for readers.
+COLUMN_WORDS = {
+    "n_studies": "Studies", "n_favours_treatment": "Favour treatment", "n_favours_control": "Favour control",
+    "n_no_difference": "No difference", "n_unclear": "Unclear", "n_with_direction": "With a direction",
+    "domain": "Outcome domain", "secretome_type": "Secretome type", "cell_source": "Cell source",
+    "injury_model": "Injury model", "species": "Species", "sex": "Sex",
+    "study_id": "Study", "first_author": "First author", "year": "Year", "measure": "Measure",
+    "mean_treatment": "Mean (treated)", "sd_treatment": "SD (treated)", "n_treatment": "n (treated)",
+    "mean_control": "Mean (control)", "sd_control": "SD (control)", "n_control": "n (control)",
+    "unit": "Unit", "g": "Hedges' g", "reason": "Why no effect size",
+    "score_counted": "Counted score (yes items)", "jbi_score_stated": "Stated score",
+    "threshold": "Threshold (of 13)",
+    "n_included_stated": "Kept (stated score)", "n_excluded_stated": "Left out (stated score)",
+    "n_missing_stated": "No stated score", "n_included_counted": "Kept (counted score)",
+    "n_excluded_counted": "Left out (counted score)", "n_missing_counted": "No counted score",
+}
+
+
+def word(value) -> str:
+    """The reader's word for a coded value ('in_vitro' → 'In vitro'); '' for NA."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    return VALUE_WORDS.get(value, pretty(value)) if isinstance(value, str) else str(value)
+
+
+def column_word(name: str) -> str:
+    return COLUMN_WORDS.get(name, pretty(name))
+
+
+def for_readers(df: pd.DataFrame, coded=()) -> pd.DataFrame:
+    """A copy with the ``coded`` columns' values in words and every header in words."""
+    out = df.copy()
+    for col in coded:
+        if col in out.columns:
+            out[col] = out[col].map(word)
+    return out.rename(columns={c: column_word(c) for c in out.columns})
+
+
 def study_label(df: pd.DataFrame) -> pd.Series:
     """'First author year' for every row of a table with ``first_author`` and ``year`` columns."""
     return df["first_author"].astype("string") + " " + df["year"].astype("string")
@@ -28,12 +85,6 @@ def study_label(df: pd.DataFrame) -> pd.Series:
 def study_labels(df: pd.DataFrame) -> pd.Series:
     """'First author year' per ``study_id`` (a lookup for figures and joins)."""
     return pd.Series(study_label(df).values, index=df["study_id"].values)
-
-
-def pretty(slug) -> str:
-    """'favours_treatment' → 'Favours treatment'."""
-    s = str(slug).replace("_", " ")
-    return s[:1].upper() + s[1:]
 
 
 def format_count(value) -> str:

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evidence_book.data.prisma import arithmetic, summary
+import re
 
-__all__ = ["arithmetic", "prisma_summary", "prisma_table"]
+from evidence_book.data.prisma import arithmetic, summary
+from evidence_book.labels import pretty, word
+
+__all__ = ["arithmetic", "arithmetic_table", "prisma_summary", "prisma_table"]
 
 prisma_summary = summary
 
@@ -23,3 +26,12 @@ def prisma_table(prisma: pd.DataFrame) -> pd.DataFrame:
         "note": prisma["note"].fillna(""),
     })
     return out.reset_index(drop=True)
+
+
+def arithmetic_table(prisma: pd.DataFrame) -> pd.DataFrame:
+    """The flow's checks for readers: stage names in words, the two sides, and the verdict in words."""
+    a = arithmetic(prisma)
+    return pd.DataFrame({
+        "check": [re.sub(r"[a-z]+(?:_[a-z0-9]+)+", lambda m: pretty(m.group(0)).lower(), c) for c in a["check"]],
+        "stated": a["left"], "from the other counts": a["right"], "status": a["status"].map(word),
+    })

@@ -83,14 +83,32 @@ def summary(audit: pd.DataFrame) -> dict:
 
 
 def explain_failures(audit: pd.DataFrame) -> list[str]:
-    """One sentence per claim that does not hold: what is claimed, what the data give, how."""
+    """One sentence per independent error (each root once), with the arithmetic and its consequences."""
     out = []
-    for _, r in audit[audit["verdict"] == "does_not_hold"].iterrows():
-        out.append(f"{r['claim_id']} ({r['location']}): the review states {r['claimed_value']}, "
-                   f"the data give {r['recomputed_value']} ({r['how']}). “{r['quote']}”")
+    bad = audit[audit["verdict"] == "does_not_hold"]
+    for _, r in bad[bad["root_claim_id"] == ""].iterrows():
+        follow = [x for x, root in zip(bad["claim_id"], bad["root_claim_id"]) if r["claim_id"] in root.split("; ")]
+        tail = f" Follows from it: {', '.join(follow)}." if follow else ""
+        out.append(f"{r['claim_id']} ({r['location']}): “{r['quote']}” — {r['arithmetic']}.{tail}")
     return out
 
 
+def section(location) -> str:
+    """'§3.2' → '§3', 'Table 2 (Gärtner et al. [52])' → 'Table 2'; for the section filter."""
+    loc = str(location or "")
+    if loc.startswith("§"):
+        return loc.split(".")[0].split(" ")[0]
+    return loc.split(" (")[0]
+
+
 def table_for_readers(audit: pd.DataFrame) -> pd.DataFrame:
-    cols = ["claim_id", "location", "quote", "claimed_value", "recomputed_value", "verdict", "rule", "how", "note"]
-    return audit[cols].rename(columns={"how": "how recomputed"})
+    from evidence_book.labels import VERDICT_LABELS
+
+    out = pd.DataFrame({
+        "review": audit["review"], "section": audit["location"].map(section), "claim": audit["claim_id"],
+        "quote": audit["quote"], "stated": audit["claimed_value"], "recomputed": audit["recomputed_value"],
+        "verdict": audit["verdict"].map(VERDICT_LABELS), "rule kind": audit["rule_kind"],
+        "arithmetic or reason": audit["arithmetic"], "data rows used": audit["data_rows"],
+        "follows from": audit["root_claim_id"], "note": audit["note"],
+    })
+    return out

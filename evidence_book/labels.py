@@ -98,3 +98,6 @@ def format_p(p, decimals: int = 3) -> str:
         return ""
     floor = 10.0 ** -decimals
     return f"{p:.{decimals}f}" if p >= floor else f"< {floor:.{decimals}f}"
+
+# Audit verdicts (the audit CSV keeps the identifiers).
+VERDICT_LABELS = {"holds": "holds", "does_not_hold": "does not hold", "cannot_check": "cannot be checked"}

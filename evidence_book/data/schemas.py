@@ -14,7 +14,8 @@ JBI_ANSWERS = ("yes", "no", "unclear", "not_applicable")
 DIRECTIONS = ("favours_treatment", "no_difference", "favours_control", "unclear")
 DOMAINS = ("functional", "electrophysiological", "histological", "muscle", "in_vitro", "molecular", "sensory", "other")
 ROB = ("Low", "Moderate", "High")
-RULES = ("", "count", "count_distinct", "sum", "min", "max", "range", "percent", "all", "value")
+RULES = ("", "count", "count_distinct", "sum", "min", "max", "range", "percent", "all", "value",
+         "mentions", "change", "ratio", "granularity", "pvalue", "greater", "cites")
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ for _review in ("nerve", "aasc"):
     TABLES.append(T(_review, "claims", "Quantitative statements of the review, with how the audit recomputes them.", [
         Col("claim_id", required=True), Col("quote", required=True), Col("claimed_value"),
         Col("rule", allowed=RULES), Col("table"), Col("column"), Col("filter"), Col("denominator_filter"),
-        Col("condition"), Col("tolerance", "float", min=0),
+        Col("condition"), Col("tolerance", "float", min=0), Col("cited_refs"), Col("root_claim_id"),
     ], key=("claim_id",)))
 
 BY_NAME = {(t.review, t.name): t for t in TABLES}

@@ -5,6 +5,8 @@ CSV downloads keep the data's identifiers; only what is shown on a page goes thr
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 # Coded values → words, per vocabulary of the schemas (evidence_book.data.schemas).
@@ -62,6 +64,14 @@ def word(value) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
     return VALUE_WORDS.get(value, pretty(value)) if isinstance(value, str) else str(value)
+
+
+def words_in_text(text) -> str:
+    """Free text (a note, an audit's arithmetic) with every coded value in it spelled as words."""
+    if text is None or text is pd.NA or (isinstance(text, float) and text != text):
+        return ""
+    return re.sub(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b",
+                  lambda m: word(m.group(0)).lower() if m.group(0) in VALUE_WORDS else m.group(0), str(text))
 
 
 def column_word(name: str) -> str:

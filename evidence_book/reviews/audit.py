@@ -102,13 +102,13 @@ def section(location) -> str:
 
 
 def table_for_readers(audit: pd.DataFrame) -> pd.DataFrame:
-    from evidence_book.labels import VERDICT_LABELS
+    from evidence_book.labels import VERDICT_LABELS, words_in_text
 
     out = pd.DataFrame({
         "review": audit["review"], "section": audit["location"].map(section), "claim": audit["claim_id"],
         "quote": audit["quote"], "stated": audit["claimed_value"], "recomputed": audit["recomputed_value"],
         "verdict": audit["verdict"].map(VERDICT_LABELS), "rule kind": audit["rule_kind"],
-        "arithmetic or reason": audit["arithmetic"], "data rows used": audit["data_rows"],
-        "follows from": audit["root_claim_id"], "note": audit["note"],
+        "arithmetic or reason": audit["arithmetic"].map(words_in_text), "data rows used": audit["data_rows"],
+        "follows from": audit["root_claim_id"], "note": audit["note"].map(words_in_text),
     })
     return out

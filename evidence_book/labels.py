@@ -16,8 +16,19 @@ DIRECTION_LABELS = {
 }
 JUDGEMENT_LABELS = {
     "yes": "Yes", "no": "No", "unclear": "Unclear", "not_applicable": "Not applicable",
-    "Low": "Low", "Moderate": "Moderate", "High": "High",
+    "Low": "Low", "Moderate": "Moderate", "High": "High", "Some concerns": "Some concerns",
+    "Serious": "Serious", "Critical": "Critical", "No information": "No information",
 }
+# Judgement scales per appraisal tool, best to worst (robvis's order), and the reader's name of each.
+ROB_SCALES = {
+    "JBI": ("yes", "no", "unclear", "not_applicable"),
+    "RoB 2": ("Low", "Some concerns", "High", "No information"),
+    "ROBINS-I": ("Low", "Moderate", "Serious", "Critical", "No information"),
+    # what the AASC review prints as the overall judgement for both tools
+    "as reported": ("Low", "Moderate", "High"),
+}
+ROB_TOOL_LABELS = {"JBI": "JBI checklist", "RoB 2": "RoB 2", "ROBINS-I": "ROBINS-I",
+                   "as reported": "Overall risk of bias as the review reports it"}
 
 
 def study_label(df: pd.DataFrame) -> pd.Series:

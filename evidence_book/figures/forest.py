@@ -79,8 +79,8 @@ def plot_forest(df: pd.DataFrame, label="label", estimate="estimate", low="ci_lo
     rob_headers = list(rob_headers or rob_columns)
     n_pool = 0 if pooled is None else len(pooled)
     # y positions: studies 0..n-1, a gap, then per pooled row: diamond, PI line, summary text
-    ys_pool = [len(rows) + 0.8 + 2.2 * k for k in range(n_pool)]
-    n_y = (ys_pool[-1] + 1.6) if n_pool else len(rows)
+    ys_pool = [len(rows) + 0.8 + 2.8 * k for k in range(n_pool)]
+    n_y = (ys_pool[-1] + 2.2) if n_pool else len(rows)
     labels = [str(x) for x in rows[label]] + ([str(x) for x in pooled[label]] if n_pool else [])
     longest = max([len(s) for s in labels] + [10])
     # widths in inches: labels | plot | estimate text | weight | RoB dots
@@ -123,6 +123,9 @@ def plot_forest(df: pd.DataFrame, label="label", estimate="estimate", low="ci_lo
         e, lo, hi = _f(p[estimate]), _f(p[low]), _f(p[high])
         a, b = max(lo, lim[0]), min(hi, lim[1])
         ax.fill([a, e, b, e], [y, y - 0.3, y, y + 0.3], color=PALETTE["vermillion"], zorder=3, gid=f"pooled-{k}")
+        for end, lim_v, mk in ((lo, lim[0], "<"), (hi, lim[1], ">")):
+            if (end < lim_v) if mk == "<" else (end > lim_v):  # the diamond runs off the axis
+                ax.plot([lim_v], [y], marker=mk, color=PALETTE["vermillion"], markersize=7, gid=f"arrow-pooled-{k}")
         texts.append((y, f"{_fmt(e)} [{_fmt(lo)}, {_fmt(hi)}]"))
         if weight:
             ax.text(col_x(w_txt + w_wt - 0.1), y, "100.0%", transform=tr, ha="right", va="center", fontsize=8.5,
@@ -132,8 +135,8 @@ def plot_forest(df: pd.DataFrame, label="label", estimate="estimate", low="ci_lo
             _whisker(ax, y + 0.62, pl, ph, lim, f"pi-{k}", colour=PALETTE["vermillion"], lw=2.0)
             texts.append((y + 0.62, f"PI [{_fmt(pl)}, {_fmt(ph)}]"))
         if "summary" in pooled.columns and pd.notna(p["summary"]):
-            ax.text(-w_lab / w_plot + 0.03, y + 1.15, str(p["summary"]), transform=tr, ha="left", va="center",
-                    fontsize=7.5, color="#333333")
+            ax.text(-w_lab / w_plot + 0.03, y + 1.0, str(p["summary"]).replace(". ", ".\n", 1), transform=tr,
+                    ha="left", va="top", fontsize=7.5, color="#333333", linespacing=1.4)
     for y, t in texts:
         ax.text(col_x(0.1), y, t, transform=tr, va="center", fontsize=8.5, family="monospace")
     header_y = -0.9

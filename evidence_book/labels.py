@@ -53,3 +53,7 @@ def format_p(p, decimals: int = 3) -> str:
         return ""
     floor = 10.0 ** -decimals
     return f"{p:.{decimals}f}" if p >= floor else f"< {floor:.{decimals}f}"
+
+CERTAINTY_DOMAIN_LABELS = {"risk_of_bias": "Risk of bias", "inconsistency": "Inconsistency",
+                           "imprecision": "Imprecision", "indirectness": "Indirectness",
+                           "publication_bias": "Publication bias"}

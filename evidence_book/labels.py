@@ -28,7 +28,7 @@ ROB_SCALES = {
     "as reported": ("Low", "Moderate", "High"),
 }
 ROB_TOOL_LABELS = {"JBI": "JBI checklist", "RoB 2": "RoB 2", "ROBINS-I": "ROBINS-I",
-                   "as reported": "Overall risk of bias as the review reports it"}
+                   "as reported": "As the review reports it"}
 
 
 def study_label(df: pd.DataFrame) -> pd.Series:

@@ -155,7 +155,7 @@ def plot_overall_judgement(df: pd.DataFrame, study="study_id", judgement="risk_o
     present = legend_levels(d[judgement], tool, judgement_order)
     figs = []
     for p, page in enumerate(pages, start=1):
-        fig, ax = plt.subplots(figsize=(6.5, 1.3 + 0.34 * max(len(page), 1)))
+        fig, ax = plt.subplots(figsize=(7.0, 1.3 + 0.34 * max(len(page), 1)))
         labels = []
         for r, (g, s, j) in enumerate(page):
             judgement_dot(ax, 0, r, j)

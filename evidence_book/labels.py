@@ -18,8 +18,19 @@ DIRECTION_LABELS = {
 }
 JUDGEMENT_LABELS = {
     "yes": "Yes", "no": "No", "unclear": "Unclear", "not_applicable": "Not applicable",
-    "Low": "Low", "Moderate": "Moderate", "High": "High",
+    "Low": "Low", "Moderate": "Moderate", "High": "High", "Some concerns": "Some concerns",
+    "Serious": "Serious", "Critical": "Critical", "No information": "No information",
 }
+# Judgement scales per appraisal tool, best to worst (robvis's order), and the reader's name of each.
+ROB_SCALES = {
+    "JBI": ("yes", "no", "unclear", "not_applicable"),
+    "RoB 2": ("Low", "Some concerns", "High", "No information"),
+    "ROBINS-I": ("Low", "Moderate", "Serious", "Critical", "No information"),
+    # what the AASC review prints as the overall judgement for both tools
+    "as reported": ("Low", "Moderate", "High"),
+}
+ROB_TOOL_LABELS = {"JBI": "JBI checklist", "RoB 2": "RoB 2", "ROBINS-I": "ROBINS-I",
+                   "as reported": "As the review reports it"}
 
 
 def pretty(slug) -> str:
@@ -111,3 +122,6 @@ def format_p(p, decimals: int = 3) -> str:
 
 # Audit verdicts (the audit CSV keeps the identifiers).
 VERDICT_LABELS = {"holds": "holds", "does_not_hold": "does not hold", "cannot_check": "cannot be checked"}
+CERTAINTY_DOMAIN_LABELS = {"risk_of_bias": "Risk of bias", "inconsistency": "Inconsistency",
+                           "imprecision": "Imprecision", "indirectness": "Indirectness",
+                           "publication_bias": "Publication bias"}

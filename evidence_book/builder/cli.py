@@ -1,4 +1,4 @@
-"""Command line: `python -m evidence_book build [--force] [--set name=value ...]`."""
+"""Command line: `python -m evidence_book build [--force] [--set name=value ...]`, `validate`, `meta FILE.csv`."""
 from __future__ import annotations
 
 import argparse
@@ -17,7 +17,12 @@ def main(argv=None) -> int:
     b.add_argument("--jobs", type=int, default=None, help="parallel sections (default: one per core)")
     v = sub.add_parser("validate", help="validate data/ and report every problem")
     v.add_argument("--root", default=".")
+    from evidence_book import meta_cli
+
+    meta_cli.add_parser(sub)
     args = ap.parse_args(argv)
+    if args.command == "meta":
+        return meta_cli.main(args)
     if args.command == "build":
         overrides = [item for chunk in args.set for item in chunk.split()]
         if not args.force:  # the no-op path imports nothing heavy (see build/stamp.py)

@@ -14,6 +14,8 @@ JBI_ANSWERS = ("yes", "no", "unclear", "not_applicable")
 DIRECTIONS = ("favours_treatment", "no_difference", "favours_control", "unclear")
 DOMAINS = ("functional", "electrophysiological", "histological", "muscle", "in_vitro", "molecular", "sensory", "other")
 ROB = ("Low", "Moderate", "High")
+CERTAINTY_LEVELS = ("High", "Moderate", "Low", "Very low")
+CERTAINTY_DOMAINS = ("risk_of_bias", "inconsistency", "imprecision", "indirectness", "publication_bias")
 RULES = ("", "count", "count_distinct", "sum", "min", "max", "range", "percent", "all", "value",
          "mentions", "change", "ratio", "granularity", "pvalue", "greater", "cites")
 
@@ -114,6 +116,15 @@ TABLES = [
         Col("treatment_related", "bool"), Col("count_unit")]),
     T("aasc", "prisma", "PRISMA 2020 flow counts of the AASC review.", [
         Col("stage", required=True, pattern=SLUG), Col("count", "int", min=0)], key=("stage",)),
+    T("aasc", "certainty", "This book's GRADE-style certainty judgements per pooled outcome (not the review's).", [
+        Col("outcome", required=True, doc="outcome family as pooled on the effects page"),
+        Col("start", required=True, allowed=CERTAINTY_LEVELS, doc="starting certainty (High for trials)"),
+        Col("domain", required=True, allowed=CERTAINTY_DOMAINS),
+        Col("downgrade", "int", required=True, min=0, max=2, doc="levels rated down for this domain"),
+        Col("reason", required=True, doc="why, citing the signal computed from the data"),
+        Col("source", required=True, allowed=("this book",), doc="who made the judgement"),
+        Col("location", required=True, doc="page whose numbers the judgement rests on"),
+    ], key=("outcome", "domain")),
     T("ev", "trials", "Registered clinical trials of MSC extracellular vesicles (seed 002 Table 2).", [
         Col("nct_id", required=True, pattern=r"^NCT\d{8}$"), Col("title"), Col("indication"),
         Col("status"), Col("country"), Col("participants", "int", min=0), Col("phase"),

@@ -125,3 +125,4 @@ VERDICT_LABELS = {"holds": "holds", "does_not_hold": "does not hold", "cannot_ch
 CERTAINTY_DOMAIN_LABELS = {"risk_of_bias": "Risk of bias", "inconsistency": "Inconsistency",
                            "imprecision": "Imprecision", "indirectness": "Indirectness",
                            "publication_bias": "Publication bias"}
+VALUE_WORDS.update(CERTAINTY_DOMAIN_LABELS)  # one word for a code, in tables and in free text

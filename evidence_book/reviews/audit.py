@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from evidence_book.data.loader import load_table
+from evidence_book.labels import words_in_text
 from evidence_book.methods.audit_kinds import evaluate
 from evidence_book.methods.audit_rules import VERDICTS, CannotCheck
 
@@ -89,7 +90,7 @@ def explain_failures(audit: pd.DataFrame) -> list[str]:
     for _, r in bad[bad["root_claim_id"] == ""].iterrows():
         follow = [x for x, root in zip(bad["claim_id"], bad["root_claim_id"]) if r["claim_id"] in root.split("; ")]
         tail = f" Follows from it: {', '.join(follow)}." if follow else ""
-        out.append(f"{r['claim_id']} ({r['location']}): “{r['quote']}” — {r['arithmetic']}.{tail}")
+        out.append(f"{r['claim_id']} ({r['location']}): “{r['quote']}” — {words_in_text(r['arithmetic'])}.{tail}")
     return out
 
 

@@ -28,7 +28,7 @@ from evidence_book.env import section_env
 
 KERNEL = "python3"
 _KM = None  # this worker's warm kernel manager
-_WATCH = {"deadline": None, "cell": None, "km": None}
+_WATCH = {"deadline": None, "cell": None, "km": None, "abort": None}
 
 
 class SectionAbort(Exception):
@@ -45,17 +45,23 @@ def worker_init() -> None:
     signal.signal(signal.SIGTERM, term)
 
 
+def _kernel_dead(km) -> bool:
+    """Plain and synchronous (km.is_alive() runs an event loop: not safe inside a signal handler)."""
+    proc = getattr(getattr(km, "provisioner", None), "process", None)
+    return proc is not None and proc.poll() is not None
+
+
 def _watchdog(signum, frame) -> None:
     w = _WATCH
     if w["deadline"] is None:
         return
-    km = w["km"]
-    if km is not None and not km.is_alive():
-        w["deadline"] = None
-        raise SectionAbort("the kernel died (exited, crashed or was killed, e.g. out of memory)")
-    if time.monotonic() > w["deadline"]:
-        w["deadline"] = None
-        raise SectionAbort(f"timed out after {w['timeout']} s (raise 'timeout' of the section in sections.yml)")
+    # Raised again every second until it leaves papermill (nbclient swallows some exceptions).
+    if _kernel_dead(w["km"]):
+        w["abort"] = "the kernel died (exited, crashed or was killed, e.g. out of memory)"
+    elif time.monotonic() > w["deadline"]:
+        w["abort"] = f"timed out after {w['timeout']} s (raise 'timeout' of the section in sections.yml)"
+    if w["abort"]:
+        raise SectionAbort(w["abort"])
 
 
 def _cell_start(cell=None, cell_index=None, **_):
@@ -140,7 +146,7 @@ def run_section(section_id: str, notebook: str, parameters: dict, root: str, wor
     # Kernels chatter on stderr (e.g. ipykernel's TCP notice); keep it out of the progress lines.
     log = open(out_dir / "kernel.log", "w")
     os.dup2(log.fileno(), 2)
-    _WATCH.update(deadline=time.monotonic() + timeout, timeout=timeout, cell=None, km=None)
+    _WATCH.update(deadline=time.monotonic() + timeout, timeout=timeout, cell=None, km=None, abort=None)
     signal.signal(signal.SIGALRM, _watchdog)
     signal.setitimer(signal.ITIMER_REAL, 1.0, 1.0)
     try:
@@ -152,12 +158,14 @@ def run_section(section_id: str, notebook: str, parameters: dict, root: str, wor
             on_cell_start=_cell_start,
         )
     except pm.PapermillExecutionError as e:
+        _WATCH["deadline"] = None
         _drop_kernel()
         return Result(section_id, False, time.perf_counter() - t0, error=f"cell {e.exec_count}: {e.ename}: {e.evalue}")
     except BaseException as e:  # kernel died or hung, notebook unreadable, …: still one clear line
+        _WATCH["deadline"] = None
         _drop_kernel()
         where = f"{_WATCH['cell']}: " if _WATCH["cell"] else ""
-        what = str(e) if isinstance(e, SectionAbort) else f"{type(e).__name__}: {' '.join(str(e).split())[:300]}"
+        what = _WATCH["abort"] or f"{type(e).__name__}: {' '.join(str(e).split())[:300]}"
         if "DeadKernel" in type(e).__name__:
             what = "the kernel died (exited, crashed or was killed, e.g. out of memory)"
         return Result(section_id, False, time.perf_counter() - t0, error=where + what)

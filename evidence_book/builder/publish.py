@@ -115,7 +115,8 @@ def publish(stage_html: Path, build_dir: Path, drop=(".buildinfo",)) -> Path:
 
 
 def clear_leftovers(build_dir: Path) -> list[str]:
-    """Remove every version but the published one, temporary links and the old html.new/html.old."""
+    """Remove every version but the published one, temporary links, work files of sections
+    (`_build/.work`) and the old html.new/html.old."""
     build_dir = Path(build_dir)
     removed = []
     live = current(build_dir)
@@ -128,9 +129,11 @@ def clear_leftovers(build_dir: Path) -> list[str]:
                 nxt.unlink()
         except (OSError, ValueError, AttributeError):
             nxt.unlink(missing_ok=True)
-    for p in [build_dir / "html.new", build_dir / "html.old", *build_dir.glob(".html.*.link"),
+    for p in [build_dir / "html.new", build_dir / "html.old", build_dir / ".work", *build_dir.glob(".html.*.link"),
               *((build_dir / SITES).iterdir() if (build_dir / SITES).is_dir() else ())]:
         if live is not None and p.resolve() == live.resolve():
+            continue
+        if p.name == ".work" and p.is_dir() and not any(p.iterdir()):
             continue
         if p.is_symlink() or p.is_file():
             p.unlink()

@@ -12,7 +12,6 @@ import json
 import math
 import sys
 
-import pandas as pd
 
 REQUIRED = ("study", "events_treated", "n_treated", "events_control", "n_control")
 
@@ -21,8 +20,10 @@ class InputError(ValueError):
     """A problem in the analyst's CSV, already phrased for them."""
 
 
-def read_counts(path: str) -> pd.DataFrame:
+def read_counts(path: str):
     """Read and check the CSV; raise InputError naming file, row and column of the first problems."""
+    import pandas as pd  # here, not at the top: `build`'s no-op path imports this module for its arguments
+
     try:
         with open(path, encoding="utf-8-sig", newline="") as f:
             reader = csv.DictReader(f)

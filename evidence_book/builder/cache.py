@@ -53,7 +53,7 @@ class Cache:
             self.index = {}
         except (OSError, ValueError) as e:
             self.index = None
-            why = f"unreadable ({type(e).__name__})"
+            why = "not valid JSON" if isinstance(e, ValueError) else f"unreadable: {e.strerror}"
         else:
             why = "not a JSON object of sections"
         if not isinstance(self.index, dict) or not isinstance(self.index.get("sections", {}), dict):

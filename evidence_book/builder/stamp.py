@@ -47,6 +47,10 @@ def up_to_date(root: Path, overrides=()) -> bool:
         return False
     if not isinstance(stamp, str) or stamp != inputs_hash(root, overrides):
         return False
+    b = Path(root) / "_build"
+    if any(p.exists() for p in (b / "html.new", b / "html.old", b / ".work")) or any(b.glob(".html.*")) \
+            or len(list((b / "sites").glob("*"))) > 1:
+        return False  # an interrupted build left something: the full build clears it
     # the published site must still hold every file it was published with (sizes only: fast)
     from evidence_book.builder.publish import site_damage
 

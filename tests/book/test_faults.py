@@ -285,3 +285,16 @@ def test_unwritable_build_dir_is_one_line(toy, tmp_path):
         os.chmod(root / "_build/.cache", 0o755)
     assert code == 1 and "BUILD FAILED" in out and "Traceback" not in out, out
     assert digest(root / "_build/html") == toy[1]
+
+
+def test_tightened_schema_is_applied_again(toy, tmp_path):
+    # validation is keyed on data/ and the package: a stricter schema rejects data validated before
+    root = copy(toy, tmp_path)
+    path = root / "evidence_book/data/schemas.py"
+    text = path.read_text(encoding="utf-8")
+    assert 'Col("n_animals", "int", min=0,' in text
+    path.write_text(text.replace('Col("n_animals", "int", min=0,', 'Col("n_animals", "int", min=0, max=1,'), encoding="utf-8")
+    code, out = cli(root)
+    assert code == 1, out
+    assert "data/nerve/studies.csv, row 1 (line 2), column 'n_animals': expected a value ≤ 1" in out, out
+    assert digest(root / "_build/html") == toy[1]

@@ -2,18 +2,10 @@
 from __future__ import annotations
 
 import matplotlib
-import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
 from matplotlib.colors import to_hex
 from evidence_book.figures import forest  # noqa: E402
 from evidence_book.figures.style import JUDGEMENT_COLOURS
-
-
-@pytest.fixture(autouse=True)
-def close_all():
-    yield
-    plt.close("all")
 
 
 def texts(fig) -> list[str]:

@@ -33,8 +33,11 @@ def _link(name: str) -> str:
 
 
 def show_table(df: pd.DataFrame, table_id: str, caption: str = "", download: str | None = None,
-               page_length: int = 15, **itables_options) -> None:
-    """An interactive (search, sort, paginate) table with a CSV download; cell text is escaped."""
+               page_length: int = 15, data: pd.DataFrame | None = None, **itables_options) -> None:
+    """An interactive (search, sort, paginate) table with a CSV download; cell text is escaped.
+
+    ``data`` is what the download holds when the shown table is worded for readers: the data's
+    identifiers and full precision, for machines (default: the shown table itself)."""
     import itables
 
     if not re.fullmatch(r"[a-z][a-z0-9-]*", table_id):
@@ -42,7 +45,7 @@ def show_table(df: pd.DataFrame, table_id: str, caption: str = "", download: str
     df = df.reset_index(drop=True)
     if download:
         csv_name = f"{download}.csv"
-        df.to_csv(files_dir() / csv_name, index=False, lineterminator="\n")
+        (df if data is None else data).to_csv(files_dir() / csv_name, index=False, lineterminator="\n")
     shown = df.astype(object).where(df.notna(), "")  # NA reads as an empty cell, not "<NA>"
     menu = sorted({10, 25, 50, 100, page_length})
     options = {"pageLength": page_length, "lengthMenu": menu, "showIndex": False, **itables_options}

@@ -36,7 +36,7 @@ def files_table() -> pd.DataFrame:
 def cross_file_rules() -> pd.DataFrame:
     rows = [{"rule": f"every {tb}.{col} of data/{rv}/ exists in data/{prv}/{ptb}.csv ({pcol})"}
             for (rv, tb, col), (prv, ptb, pcol) in FOREIGN_KEYS]
-    for child, parent, key, n, what in ITEMS_PER_KEY:
-        rows.append({"rule": f"every {key} of {BY_NAME[parent].path} has exactly {n} {what} in {BY_NAME[child].path}"})
+    for child, parent, key, n, _, what, which in ITEMS_PER_KEY:
+        rows.append({"rule": f"every {key} of {BY_NAME[parent].path} has exactly {n} {what} ({which}) in {BY_NAME[child].path}"})
     rows.append({"rule": "PRISMA counts add up where every term is reported (screened = identified − duplicates, …; parts sum to totals)"})
     return pd.DataFrame(rows)

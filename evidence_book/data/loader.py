@@ -250,7 +250,7 @@ def cross_file(frames: dict) -> list[str]:
         known = set(parent[pcol].dropna())
         for i in child.index[~child[col].isin(known) & child[col].notna()]:
             errors.append(f"{_where(BY_NAME[(rv, tb)], i, col, child.attrs.get('lines'))}: '{child.at[i, col]}' is not a {pcol} of {BY_NAME[(prv, ptb)].path}")
-    for (child_key, parent_key, key, per_key, what) in ITEMS_PER_KEY:
+    for (child_key, parent_key, key, per_key, noun, what, which) in ITEMS_PER_KEY:
         child, parent = frames.get(child_key), frames.get(parent_key)
         if child is None or parent is None:
             continue
@@ -258,7 +258,7 @@ def cross_file(frames: dict) -> list[str]:
         for value in parent[key].dropna():
             n = int(counts.get(value, 0))
             if n != per_key:
-                errors.append(f"{BY_NAME[child_key].path}: {key} '{value}' has {n} {what}, expected {per_key}")
+                errors.append(f"{BY_NAME[child_key].path}: {noun} '{value}' has {n} {what}, expected {per_key} ({which})")
     for (review, name), df in frames.items():
         if name == "prisma":  # every review's PRISMA flow follows the one model (data.prisma)
             errors += prisma_errors(df, BY_NAME[(review, name)])

@@ -158,7 +158,8 @@ FOREIGN_KEYS = [
 ]
 
 # Cross-file rule: every key of the parent table has exactly N rows in the child table
-# (child, parent, key column, N, what the rows are): each study answers the 13 JBI items.
+# (child, parent, key column, N, what a key is, what the rows are, which they are):
+# each study answers the 13 JBI items.
 ITEMS_PER_KEY = [
-    (("nerve", "jbi"), ("nerve", "studies"), "study_id", 13, "JBI items (Q1–Q13)"),
+    (("nerve", "jbi"), ("nerve", "studies"), "study_id", 13, "study", "JBI items", "Q1–Q13"),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import REPO
-from evidence_book.data.loader import DataError, load_table, validate_all
+from evidence_book.data.loader import DataError, cross_file, load_table, validate_all
 from evidence_book.data.schemas import BY_NAME
 
 
@@ -60,3 +60,12 @@ def test_bool_and_number_columns_reject_other_words(tmp_path):
 
 def test_the_repository_data_validate():
     assert validate_all(REPO) == sum(1 for t in BY_NAME.values() if (REPO / t.path).exists())
+
+
+def test_a_study_missing_a_jbi_item_is_named_with_the_items_expected():
+    frames = {key: load_table(*key, root=REPO) for key in [("nerve", "studies"), ("nerve", "jbi")]}
+    jbi = frames[("nerve", "jbi")]
+    study = jbi["study_id"].iloc[0]
+    frames[("nerve", "jbi")] = jbi.drop(index=jbi.index[(jbi["study_id"] == study) & (jbi["item"] == "Q13")])
+    errors = cross_file(frames)
+    assert errors == [f"data/nerve/jbi.csv: study '{study}' has 12 JBI items, expected 13 (Q1–Q13)"]

@@ -50,11 +50,14 @@ def linked_cells(shown: pd.DataFrame, links: dict) -> pd.DataFrame:
 
 
 def show_table(df: pd.DataFrame, table_id: str, caption: str = "", download: str | None = None,
-               page_length: int = 15, links: dict | None = None, **itables_options) -> None:
+               page_length: int = 15, links: dict | None = None, data: pd.DataFrame | None = None,
+               **itables_options) -> None:
     """An interactive (search, sort, paginate) table with a CSV download; cell text is escaped.
 
     `links` maps a column to one URL per row (e.g. study labels → their reference entries): those
-    cells become links; every cell is still escaped (`linked_cells`), and the CSV has no links."""
+    cells become links; every cell is still escaped (`linked_cells`), and the CSV has no links.
+    ``data`` is what the download holds when the shown table is worded for readers: the data's
+    identifiers and full precision, for machines (default: the shown table itself)."""
     import itables
 
     if not re.fullmatch(r"[a-z][a-z0-9-]*", table_id):
@@ -62,7 +65,7 @@ def show_table(df: pd.DataFrame, table_id: str, caption: str = "", download: str
     df = df.reset_index(drop=True)
     if download:
         csv_name = f"{download}.csv"
-        df.to_csv(files_dir() / csv_name, index=False, lineterminator="\n")
+        (df if data is None else data).to_csv(files_dir() / csv_name, index=False, lineterminator="\n")
     shown = df.astype(object).where(df.notna(), "")  # NA reads as an empty cell, not "<NA>"
     if links:
         unknown = set(links) - set(shown.columns)

@@ -5,6 +5,8 @@ CSV downloads keep the data's identifiers; only what is shown on a page goes thr
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 # Coded values → words, per vocabulary of the schemas (evidence_book.data.schemas).
@@ -16,8 +18,84 @@ DIRECTION_LABELS = {
 }
 JUDGEMENT_LABELS = {
     "yes": "Yes", "no": "No", "unclear": "Unclear", "not_applicable": "Not applicable",
-    "Low": "Low", "Moderate": "Moderate", "High": "High",
+    "Low": "Low", "Moderate": "Moderate", "High": "High", "Some concerns": "Some concerns",
+    "Serious": "Serious", "Critical": "Critical", "No information": "No information",
 }
+# Judgement scales per appraisal tool, best to worst (robvis's order), and the reader's name of each.
+ROB_SCALES = {
+    "JBI": ("yes", "no", "unclear", "not_applicable"),
+    "RoB 2": ("Low", "Some concerns", "High", "No information"),
+    "ROBINS-I": ("Low", "Moderate", "Serious", "Critical", "No information"),
+    # what the AASC review prints as the overall judgement for both tools
+    "as reported": ("Low", "Moderate", "High"),
+}
+ROB_TOOL_LABELS = {"JBI": "JBI checklist", "RoB 2": "RoB 2", "ROBINS-I": "ROBINS-I",
+                   "as reported": "As the review reports it"}
+
+
+def pretty(slug) -> str:
+    """'favours_treatment' → 'Favours treatment'."""
+    s = str(slug).replace("_", " ")
+    return s[:1].upper() + s[1:]
+
+
+# Words for coded values of the data (outcome domains, secretome types, verdicts, …). A value not
+# listed here is shown with `pretty` (underscores as spaces, first letter capital).
+VALUE_WORDS = {
+    "in_vitro": "In vitro", "electrophysiological": "Electrophysiological",
+    "conditioned_medium": "Conditioned medium", "extracellular_vesicles": "Extracellular vesicles",
+    "secretome_unspecified": "Secretome (type not specified)", "exosomes": "Exosomes",
+    "bone_marrow": "Bone marrow", "bone_marrow_neural_crest": "Bone marrow (neural crest)",
+    "umbilical_cord": "Umbilical cord", "olfactory_mucosa": "Olfactory mucosa",
+    "skin_precursor": "Skin precursors", "not_applicable": "Not applicable",
+    "holds": "Holds", "does_not_hold": "Does not hold", "cannot_check": "Cannot be checked",
+    "not_checkable": "Not checkable", "overall": "Overall (one vote per study)",
+    **DIRECTION_LABELS,
+}
+# Column names of computed tables → headers for readers.
+COLUMN_WORDS = {
+    "n_studies": "Studies", "n_favours_treatment": "Favour treatment", "n_favours_control": "Favour control",
+    "n_no_difference": "No difference", "n_unclear": "Unclear", "n_with_direction": "With a direction",
+    "domain": "Outcome domain", "secretome_type": "Secretome type", "cell_source": "Cell source",
+    "injury_model": "Injury model", "species": "Species", "sex": "Sex",
+    "study_id": "Study", "first_author": "First author", "year": "Year", "measure": "Measure",
+    "mean_treatment": "Mean (treated)", "sd_treatment": "SD (treated)", "n_treatment": "n (treated)",
+    "mean_control": "Mean (control)", "sd_control": "SD (control)", "n_control": "n (control)",
+    "unit": "Unit", "g": "Hedges' g", "reason": "Why no effect size",
+    "score_counted": "Counted score (yes items)", "jbi_score_stated": "Stated score",
+    "threshold": "Threshold (of 13)",
+    "n_included_stated": "Kept (stated score)", "n_excluded_stated": "Left out (stated score)",
+    "n_missing_stated": "No stated score", "n_included_counted": "Kept (counted score)",
+    "n_excluded_counted": "Left out (counted score)", "n_missing_counted": "No counted score",
+}
+
+
+def word(value) -> str:
+    """The reader's word for a coded value ('in_vitro' → 'In vitro'); '' for NA."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    return VALUE_WORDS.get(value, pretty(value)) if isinstance(value, str) else str(value)
+
+
+def words_in_text(text) -> str:
+    """Free text (a note, an audit's arithmetic) with every coded value in it spelled as words."""
+    if text is None or text is pd.NA or (isinstance(text, float) and text != text):
+        return ""
+    return re.sub(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b",
+                  lambda m: word(m.group(0)).lower() if m.group(0) in VALUE_WORDS else m.group(0), str(text))
+
+
+def column_word(name: str) -> str:
+    return COLUMN_WORDS.get(name, pretty(name))
+
+
+def for_readers(df: pd.DataFrame, coded=()) -> pd.DataFrame:
+    """A copy with the ``coded`` columns' values in words and every header in words."""
+    out = df.copy()
+    for col in coded:
+        if col in out.columns:
+            out[col] = out[col].map(word)
+    return out.rename(columns={c: column_word(c) for c in out.columns})
 
 
 def study_label(df: pd.DataFrame) -> pd.Series:
@@ -30,10 +108,9 @@ def study_labels(df: pd.DataFrame) -> pd.Series:
     return pd.Series(study_label(df).values, index=df["study_id"].values)
 
 
-def pretty(slug) -> str:
-    """'favours_treatment' → 'Favours treatment'."""
-    s = str(slug).replace("_", " ")
-    return s[:1].upper() + s[1:]
+def format_count(value) -> str:
+    """A whole number as text, or 'none' when it is not reported."""
+    return "none" if value is None or pd.isna(value) else f"{int(value)}"
 
 
 def format_p(p, decimals: int = 3) -> str:
@@ -42,3 +119,10 @@ def format_p(p, decimals: int = 3) -> str:
         return ""
     floor = 10.0 ** -decimals
     return f"{p:.{decimals}f}" if p >= floor else f"< {floor:.{decimals}f}"
+
+# Audit verdicts (the audit CSV keeps the identifiers).
+VERDICT_LABELS = {"holds": "holds", "does_not_hold": "does not hold", "cannot_check": "cannot be checked"}
+CERTAINTY_DOMAIN_LABELS = {"risk_of_bias": "Risk of bias", "inconsistency": "Inconsistency",
+                           "imprecision": "Imprecision", "indirectness": "Indirectness",
+                           "publication_bias": "Publication bias"}
+VALUE_WORDS.update(CERTAINTY_DOMAIN_LABELS)  # one word for a code, in tables and in free text

@@ -2,19 +2,16 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
 import subprocess
-import tempfile
 import time
-from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from pathlib import Path
 
-from evidence_book.builder import notebooks, site, stamp, toc
+from evidence_book.builder import notebooks, publish, site, stamp, toc
 from evidence_book.builder.cache import Cache, section_key
-from evidence_book.builder.hashing import file_hash, tree_hash
 from evidence_book.builder.errors import BuildError
-from evidence_book.builder.execute import run_section
+from evidence_book.builder.hashing import tree_hash
+from evidence_book.builder.lock import build_lock, fault
+from evidence_book.builder.runner import run_all
 from evidence_book.builder.manifest import check_toc, load_generated, load_manifest, load_outputs
 from evidence_book.builder.parameters import resolve
 from evidence_book.text import md_escape
@@ -46,9 +43,10 @@ def reads_hash(reads: dict) -> str:
     return h.hexdigest()
 
 
-def validate_data(root: Path, cache: Cache, say) -> None:
-    data_hash = tree_hash(Path(root) / "data")
-    if cache.get("validated") == data_hash:
+def validate_data(root: Path, cache: Cache, say, pkg: str) -> None:
+    """Validated once per content of data/ *and* of the package (schemas, loader, rules)."""
+    key = hashlib.sha256(f"{tree_hash(Path(root) / 'data')}\0{pkg}".encode()).hexdigest()
+    if cache.get("validated") == key:
         return
     t = time.perf_counter()
     from evidence_book.data.loader import DataError, validate_all
@@ -57,7 +55,7 @@ def validate_data(root: Path, cache: Cache, say) -> None:
         n = validate_all(root)
     except DataError as e:
         raise BuildError(f"data: {e}") from None
-    cache.set("validated", data_hash)
+    cache.set("validated", key)
     say(f"  data valid ({n} files) {time.perf_counter() - t:5.1f} s")
 
 
@@ -86,7 +84,7 @@ def assemble(root: Path, sections, params, cache: Cache, commit) -> dict[str, by
         reads = cache.reads(s.id)
         foot = notebooks.footer(s, params[s.id], reads_hash(reads), sorted(reads), commit)
         files[s.output] = notebooks.add_footer(nb, foot)
-        fdir = cache.dir / "files" / s.id
+        fdir = cache.files_dir(s.id)
         for p in sorted(fdir.rglob("*")) if fdir.exists() else ():
             if p.is_file():
                 files[f"_extra/chapters/_files/{s.id}/{p.relative_to(fdir).as_posix()}"] = p.read_bytes()
@@ -110,17 +108,7 @@ def generated_files(root: Path) -> dict[str, bytes]:
     return out
 
 
-def store_files(cache: Cache, section_id: str, files: dict) -> None:
-    fdir = cache.dir / "files" / section_id
-    if fdir.exists():
-        shutil.rmtree(fdir)
-    for name, data in (files or {}).items():
-        p = fdir / name
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_bytes(data)
-
-
-def build(root=".", force=False, overrides=(), jobs=None, say=print, fresh_kernels=False) -> int:
+def build(root=".", force=False, overrides=(), jobs=None, say=print, fresh_kernels=False, wait=True) -> int:
     root = Path(root).resolve()
     t0 = time.perf_counter()
     build_dir = root / "_build"
@@ -128,45 +116,59 @@ def build(root=".", force=False, overrides=(), jobs=None, say=print, fresh_kerne
         say(f"up to date (inputs unchanged since the last published build) {time.perf_counter() - t0:.2f} s")
         return 0
     try:
-        sections = load_manifest(root)
-        params = resolve(sections, root, list(overrides))
-        outputs = load_outputs(root, sections)
-        check_toc(root, sections, GENERATED)
-        cache = Cache(build_dir)
-        validate_data(root, cache, say)
-        pkg = package_hash(root)
-        keys = {s.id: section_key(root, s.notebook, params[s.id], pkg) for s in sections}
-        todo = [s for s in sections if force or not cache.lookup(s.id, keys[s.id], root)]
-        commit = git_commit(root)
-        if not todo:
-            files = assemble(root, sections, params, cache, commit)
-            if cache.get("published") == site.fingerprint(files) and (build_dir / "html" / "index.html").exists():
-                write_outputs(build_dir, outputs, cache, lambda _: None)
-                say(f"up to date ({len(sections)} sections, nothing to run) {time.perf_counter() - t0:.1f} s")
-                stamp.write(root, overrides)
-                return 0
-        run_all(root, todo, params, keys, cache, jobs, say, fresh_kernels)
-        files = assemble(root, sections, params, cache, commit)
-        stage = build_dir / ".stage"
-        n = site.sync_stage(stage, files)
-        if cache.get("published") == site.fingerprint(files) and (build_dir / "html" / "index.html").exists():
-            write_outputs(build_dir, outputs, cache, say)
-            say(f"site unchanged (re-executed sections gave the same pages) {time.perf_counter() - t0:.1f} s")
-            stamp.write(root, overrides)
-            return 0
-        t = time.perf_counter()
-        log = site.run_jupyter_book(stage)
-        for w in site.warnings(log):
-            say(f"  sphinx: {w}")
-        say(f"  jupyter-book build ({n} files changed) {time.perf_counter() - t:5.1f} s")
-        site.publish(stage / "_build" / "html", build_dir / "html")
-        write_outputs(build_dir, outputs, cache, say)
-        cache.set("published", site.fingerprint(files))
-        stamp.write(root, overrides)
+        with build_lock(build_dir, say, wait):
+            return _build(root, build_dir, force, list(overrides), jobs, say, fresh_kernels, t0)
     except BuildError as e:
         say(f"BUILD FAILED: {e}")
-        say("The previously published site in _build/html is unchanged.")
-        return 1
+    except OSError as e:  # an unwritable or full _build, a file vanishing under us, …
+        where = f" {e.filename}" if e.filename else ""
+        say(f"BUILD FAILED: {e.strerror or e}:{where}")
+    say("The previously published site in _build/html is unchanged.")
+    return 1
+
+
+def _build(root, build_dir, force, overrides, jobs, say, fresh_kernels, t0) -> int:
+    for name in publish.clear_leftovers(build_dir):
+        say(f"  cleared {name} (left by an interrupted build)")
+    sections = load_manifest(root)
+    params = resolve(sections, root, overrides)
+    outputs = load_outputs(root, sections)
+    check_toc(root, sections, GENERATED)
+    cache = Cache(build_dir, say)
+    pkg = package_hash(root)
+    fault("validate")
+    validate_data(root, cache, say, pkg)
+    keys = {s.id: section_key(root, s.notebook, params[s.id], pkg) for s in sections}
+    todo = [s for s in sections if force or not cache.lookup(s.id, keys[s.id], root)]
+    commit = git_commit(root)
+    damage = publish.site_damage(build_dir)
+    if damage and publish.current(build_dir) is not None:
+        say(f"  published site damaged ({damage}); it will be republished")
+    if not todo:
+        files = assemble(root, sections, params, cache, commit)
+        if cache.get("published") == site.fingerprint(files) and not damage:
+            write_outputs(build_dir, outputs, cache, lambda _: None)
+            say(f"up to date ({len(sections)} sections, nothing to run) {time.perf_counter() - t0:.1f} s")
+            stamp.write(root, overrides)
+            return 0
+    run_all(root, todo, params, keys, cache, jobs, say, fresh_kernels, build_dir / ".work")
+    files = assemble(root, sections, params, cache, commit)
+    stage = build_dir / ".stage"
+    n = site.sync_stage(stage, files)
+    if cache.get("published") == site.fingerprint(files) and not damage:
+        write_outputs(build_dir, outputs, cache, say)
+        say(f"site unchanged (re-executed sections gave the same pages) {time.perf_counter() - t0:.1f} s")
+        stamp.write(root, overrides)
+        return 0
+    t = time.perf_counter()
+    log = site.run_jupyter_book(stage)
+    for w in site.warnings(log):
+        say(f"  sphinx: {w}")
+    say(f"  jupyter-book build ({n} files changed) {time.perf_counter() - t:5.1f} s")
+    publish.publish(stage / "_build" / "html", build_dir)
+    write_outputs(build_dir, outputs, cache, say)
+    cache.set("published", site.fingerprint(files))
+    stamp.write(root, overrides)
     say(f"built {len(sections)} sections ({len(todo)} executed) in {time.perf_counter() - t0:.1f} s → {build_dir / 'html' / 'index.html'}")
     return 0
 
@@ -177,7 +179,7 @@ def write_outputs(build_dir: Path, outputs, cache: Cache, say) -> None:
     for o in outputs:
         parts = []
         for sid, name in o.sources:
-            p = cache.dir / "files" / sid / name
+            p = cache.files_dir(sid) / name
             if not p.is_file():
                 raise BuildError(f"sections.yml: output {o.path}: section '{sid}' wrote no file '{name}'")
             parts.append(p.read_bytes())
@@ -191,42 +193,5 @@ def write_outputs(build_dir: Path, outputs, cache: Cache, say) -> None:
         else:
             raise BuildError(f"sections.yml: output {o.path}: only CSV outputs can join several sources")
         target = build_dir / o.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)
+        publish.atomic_write(target, data)
         say(f"  wrote {target.relative_to(build_dir.parent)}")
-
-
-def run_all(root, todo, params, keys, cache, jobs, say, fresh=False) -> None:
-    if not todo:
-        return
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-    workdir = tempfile.mkdtemp(prefix="evidence-book-")
-    failure = None
-    try:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(run_section, s.id, s.notebook, params[s.id], str(root), workdir, fresh): s for s in todo}
-            pending = set(futures)
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_EXCEPTION)
-                for f in done:
-                    s = futures[f]
-                    r = f.result()
-                    if not r.ok:
-                        failure = failure or (s, r)
-                        say(f"  FAILED {s.id:<28} {r.seconds:5.1f} s")
-                        continue
-                    reads = {rel: file_hash(root / rel) for rel in r.reads}
-                    cache.store(s.id, keys[s.id], reads, r.notebook_bytes)
-                    store_files(cache, s.id, r.files)
-                    say(f"  ran    {s.id:<28} {r.seconds:5.1f} s")
-                if failure:
-                    for f in pending:
-                        f.cancel()
-                    pending = {f for f in pending if not f.cancelled()}
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    if failure:
-        s, r = failure
-        raise BuildError(f"section '{s.id}' ({s.notebook}) with parameters {params[s.id]!r} failed at {r.error}")

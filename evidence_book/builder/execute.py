@@ -9,10 +9,16 @@ sections' own work. So each worker process keeps one kernel and runs its section
 another, passing it to papermill (which hands it to nbclient). Before each section the kernel's
 namespace is reset (`%reset -f`), its working directory and environment set, and figures closed;
 after a failure the kernel is replaced. `fresh=True` starts a new kernel per section instead.
+
+Faults: a watchdog (SIGALRM each second, in the worker) ends a section whose kernel died
+(os._exit, segfault, OOM kill) or that ran past its timeout, naming the cell it was running; the
+kernel is then killed and replaced. A worker ignores Ctrl-C (the parent handles it) and, on
+SIGTERM from the parent, kills its kernel before exiting, so no kernel outlives a build.
 """
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -22,6 +28,47 @@ from evidence_book.env import section_env
 
 KERNEL = "python3"
 _KM = None  # this worker's warm kernel manager
+_WATCH = {"deadline": None, "cell": None, "km": None, "abort": None}
+
+
+class SectionAbort(Exception):
+    """Raised by the watchdog inside papermill: the kernel died or the section ran too long."""
+
+
+def worker_init() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def term(signum, frame):
+        _drop_kernel()
+        os._exit(1)
+
+    signal.signal(signal.SIGTERM, term)
+
+
+def _kernel_dead(km) -> bool:
+    """Plain and synchronous (km.is_alive() runs an event loop: not safe inside a signal handler)."""
+    proc = getattr(getattr(km, "provisioner", None), "process", None)
+    return proc is not None and proc.poll() is not None
+
+
+def _watchdog(signum, frame) -> None:
+    w = _WATCH
+    if w["deadline"] is None:
+        return
+    # Raised again every second until it leaves papermill (nbclient swallows some exceptions).
+    if _kernel_dead(w["km"]):
+        w["abort"] = "the kernel died (exited, crashed or was killed, e.g. out of memory)"
+    elif time.monotonic() > w["deadline"]:
+        w["abort"] = f"timed out after {w['timeout']} s (raise 'timeout' of the section in sections.yml)"
+    if w["abort"]:
+        raise SectionAbort(w["abort"])
+
+
+def _cell_start(cell=None, cell_index=None, **_):
+    first = (cell.get("source") or "").strip().splitlines() if cell is not None else []
+    _WATCH["cell"] = f"cell {cell_index}" + (f" (`{first[0][:60]}`)" if first else "")
+
+
 
 
 @dataclass
@@ -77,7 +124,8 @@ def _drop_kernel() -> None:
     _KM = None
 
 
-def run_section(section_id: str, notebook: str, parameters: dict, root: str, workdir: str, fresh: bool = False) -> Result:
+def run_section(section_id: str, notebook: str, parameters: dict, root: str, workdir: str, fresh: bool = False,
+                timeout: int = 600) -> Result:
     import papermill as pm  # imported in the worker: the no-op build path never pays for it
 
     t0 = time.perf_counter()
@@ -98,18 +146,32 @@ def run_section(section_id: str, notebook: str, parameters: dict, root: str, wor
     # Kernels chatter on stderr (e.g. ipykernel's TCP notice); keep it out of the progress lines.
     log = open(out_dir / "kernel.log", "w")
     os.dup2(log.fileno(), 2)
+    _WATCH.update(deadline=time.monotonic() + timeout, timeout=timeout, cell=None, km=None, abort=None)
+    signal.signal(signal.SIGALRM, _watchdog)
+    signal.setitimer(signal.ITIMER_REAL, 1.0, 1.0)
     try:
         km = None if fresh else _warm_kernel(env, cwd)
+        _WATCH["km"] = km
         pm.execute_notebook(
             str(Path(root) / notebook), str(out), parameters=parameters, kernel_name=KERNEL, cwd=cwd,
             progress_bar=False, log_output=False, request_save_on_cell_execute=False, km=km,
+            on_cell_start=_cell_start,
         )
     except pm.PapermillExecutionError as e:
+        _WATCH["deadline"] = None
         _drop_kernel()
         return Result(section_id, False, time.perf_counter() - t0, error=f"cell {e.exec_count}: {e.ename}: {e.evalue}")
-    except Exception as e:  # kernel died, notebook unreadable, …: still one clear line
+    except BaseException as e:  # kernel died or hung, notebook unreadable, …: still one clear line
+        _WATCH["deadline"] = None
         _drop_kernel()
-        return Result(section_id, False, time.perf_counter() - t0, error=f"{type(e).__name__}: {e}")
+        where = f"{_WATCH['cell']}: " if _WATCH["cell"] else ""
+        what = _WATCH["abort"] or f"{type(e).__name__}: {' '.join(str(e).split())[:300]}"
+        if "DeadKernel" in type(e).__name__:
+            what = "the kernel died (exited, crashed or was killed, e.g. out of memory)"
+        return Result(section_id, False, time.perf_counter() - t0, error=where + what)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        _WATCH["deadline"] = None
     reads = tuple(sorted({line.strip() for line in reads_file.read_text().splitlines() if line.strip()}))
     files = {p.relative_to(files_dir).as_posix(): p.read_bytes() for p in sorted(files_dir.rglob("*")) if p.is_file()}
     return Result(section_id, True, time.perf_counter() - t0, out.read_bytes(), reads, files)

@@ -25,6 +25,7 @@ class Section:
     notebook: str  # path relative to the book root, e.g. chapters/quality.ipynb
     title: str
     parameters: dict = field(default_factory=dict)
+    timeout: int = 600  # seconds of execution before the section fails as hung (sections.yml `timeout:`)
 
     @property
     def output(self) -> str:
@@ -40,6 +41,8 @@ def load_manifest(root: Path) -> list[Section]:
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as e:
         raise BuildError(f"{MANIFEST}: not valid YAML: {e}") from None
+    if not isinstance(doc, dict):
+        raise BuildError(f"{MANIFEST}: expected a mapping with 'sections' (and optionally 'outputs', 'timeout')")
     entries = doc.get("sections")
     if not isinstance(entries, list) or not entries:
         raise BuildError(f"{MANIFEST}: expected a non-empty list under 'sections'")
@@ -48,7 +51,7 @@ def load_manifest(root: Path) -> list[Section]:
         where = f"{MANIFEST}: section #{i}"
         if not isinstance(entry, dict):
             raise BuildError(f"{where}: expected a mapping with id, notebook, title, parameters")
-        unknown = set(entry) - {"id", "notebook", "title", "parameters"}
+        unknown = set(entry) - {"id", "notebook", "title", "parameters", "timeout"}
         if unknown:
             raise BuildError(f"{where}: unknown key(s) {sorted(unknown)}")
         sid = entry.get("id")
@@ -63,7 +66,10 @@ def load_manifest(root: Path) -> list[Section]:
         params = entry.get("parameters") or {}
         if not isinstance(params, dict):
             raise BuildError(f"{MANIFEST}: section '{sid}': 'parameters' must be a mapping")
-        sections.append(Section(sid, nb, str(entry.get("title") or sid), dict(params)))
+        timeout = entry.get("timeout", doc.get("timeout", 600))
+        if isinstance(timeout, bool) or not isinstance(timeout, int) or not 1 <= timeout <= 86400:
+            raise BuildError(f"{MANIFEST}: section '{sid}': 'timeout' must be whole seconds (1..86400), got {timeout!r}")
+        sections.append(Section(sid, nb, str(entry.get("title") or sid), dict(params), timeout))
     return sections
 
 

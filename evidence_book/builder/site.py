@@ -1,10 +1,10 @@
-"""The staging tree and the publish step.
+"""The staging tree and the Jupyter Book run (publishing is `publish.py`).
 
 The stage (`_build/.stage/`) holds what Jupyter Book reads: `_config.yml`, `_toc.yml`, the Markdown
 pages, the executed notebooks and the files sections wrote. It is kept between builds and only
-changed files are rewritten, so Sphinx stays incremental. Jupyter Book builds into the stage; the
-result is copied next to `_build/html` and swapped in by renames, so a failed build never touches
-the published site.
+changed files are rewritten. Sphinx's own output (`.stage/_build`) is removed before every run:
+an incremental Sphinx build keeps pages and static files of removed sources and differs from a
+cold build (CSS `?v=` queries, stale search terms), so every published site is a clean build.
 """
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from evidence_book.builder.errors import BuildError
+from evidence_book.builder.lock import fault
 
 # Files of the book source that go to the stage (notebooks go only as executed sections).
 PAGES = ("_config.yml", "_toc.yml")
@@ -81,8 +83,12 @@ def run_jupyter_book(stage: Path) -> str:
     exe = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(exe), "build", str(stage), "--path-output", str(stage), "--builder", "html"]
     env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    log = proc.stdout + proc.stderr
+    shutil.rmtree(stage / "_build", ignore_errors=True)
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env) as proc:
+        if os.environ.get("EVIDENCE_BOOK_FAULT") == "sphinx":  # test hook: kill while Sphinx writes
+            time.sleep(3)
+            fault("sphinx")
+        log = proc.communicate()[0]
     if proc.returncode != 0 or "There was an error in building your book" in log:
         tail = "\n".join(log.strip().splitlines()[-25:])
         raise BuildError(f"jupyter-book build failed (exit {proc.returncode}); the published site is unchanged:\n{tail}")
@@ -96,18 +102,3 @@ KNOWN_HARMLESS = ("unknown config value 'comments_config'",)
 def warnings(log: str) -> list[str]:
     return [line for line in log.splitlines()
             if re.search(r"WARNING|ERROR", line) and not any(k in line for k in KNOWN_HARMLESS)]
-
-
-def publish(stage_html: Path, target: Path) -> None:
-    """Replace `target` with a copy of `stage_html` by two renames (old copy removed after)."""
-    new = target.with_name(target.name + ".new")
-    old = target.with_name(target.name + ".old")
-    for p in (new, old):
-        if p.exists():
-            shutil.rmtree(p)
-    shutil.copytree(stage_html, new)
-    if target.exists():
-        target.rename(old)
-    new.rename(target)
-    if old.exists():
-        shutil.rmtree(old)

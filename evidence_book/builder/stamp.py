@@ -2,7 +2,8 @@
 
 The stamp is a hash of every input file of the book (everything in the tree but `_build`, `.venv`,
 `.git`, `tests`, `bench`, caches), the command-line overrides and the git commit shown in the
-footers. It is written after each successful publish; when it matches, `build` stops at once
+footers. It is written (atomically) after each successful publish and checked on read, with the published
+site's file list (`publish.site_damage`, sizes only); when it matches, `build` stops at once
 without importing papermill, pandas, YAML or Sphinx. Any change, even one that turns out not to
 matter, falls through to the normal (incremental) build, so the fast path can only be conservative.
 """
@@ -42,14 +43,21 @@ def _path(root: Path) -> Path:
 def up_to_date(root: Path, overrides=()) -> bool:
     try:
         stamp = json.loads(_path(root).read_text())["inputs"]
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
         return False
-    return stamp == inputs_hash(root, overrides) and (Path(root) / "_build" / "html" / "index.html").exists()
+    if not isinstance(stamp, str) or stamp != inputs_hash(root, overrides):
+        return False
+    b = Path(root) / "_build"
+    if any(p.exists() for p in (b / "html.new", b / "html.old", b / ".work")) or any(b.glob(".html.*")) \
+            or len(list((b / "sites").glob("*"))) > 1:
+        return False  # an interrupted build left something: the full build clears it
+    # the published site must still hold every file it was published with (sizes only: fast)
+    from evidence_book.builder.publish import site_damage
+
+    return site_damage(Path(root) / "_build", deep=False) == ""
 
 
 def write(root: Path, overrides=()) -> None:
-    p = _path(root)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"inputs": inputs_hash(root, overrides)}))
-    tmp.replace(p)
+    from evidence_book.builder.publish import atomic_write
+
+    atomic_write(_path(root), json.dumps({"inputs": inputs_hash(root, overrides)}).encode())

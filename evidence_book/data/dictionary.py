@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evidence_book.data.schemas import FOREIGN_KEYS, TABLES
+from evidence_book.data.schemas import BY_NAME, FOREIGN_KEYS, ITEMS_PER_KEY, TABLES
 
 
 def _rule(c) -> str:
@@ -36,6 +36,7 @@ def files_table() -> pd.DataFrame:
 def cross_file_rules() -> pd.DataFrame:
     rows = [{"rule": f"every {tb}.{col} of data/{rv}/ exists in data/{prv}/{ptb}.csv ({pcol})"}
             for (rv, tb, col), (prv, ptb, pcol) in FOREIGN_KEYS]
-    rows.append({"rule": "every study of data/nerve/studies.csv has exactly 13 JBI items (Q1–Q13) in data/nerve/jbi.csv"})
+    for child, parent, key, n, _, what, which in ITEMS_PER_KEY:
+        rows.append({"rule": f"every {key} of {BY_NAME[parent].path} has exactly {n} {what} ({which}) in {BY_NAME[child].path}"})
     rows.append({"rule": "PRISMA counts add up where every term is reported (screened = identified − duplicates, …; parts sum to totals)"})
     return pd.DataFrame(rows)

@@ -18,7 +18,7 @@ import pandas as pd
 from evidence_book import env
 from evidence_book.values import FALSE_WORDS, TRUE_WORDS, to_boolean
 from evidence_book.data.prisma import arithmetic_errors
-from evidence_book.data.schemas import BY_NAME, FOREIGN_KEYS, STUDY_TABLES, TABLES, Table
+from evidence_book.data.schemas import BY_NAME, FOREIGN_KEYS, ITEMS_PER_KEY, STUDY_TABLES, TABLES, Table
 
 MAX_REPORTED = 20
 
@@ -74,7 +74,19 @@ def read_raw(table: Table, root: Path) -> pd.DataFrame:
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
         raise DataError(f"{table.path}, line {line}: not valid UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8") from None
+    if "\r" in text and "\n" not in text:
+        raise DataError(f"{table.path}, line 1: lines end with CR only (old Mac format); save the file with LF or CRLF line endings")
     reader = csv.reader(io.StringIO(text))
+    try:
+        return _rows(table, reader)
+    except csv.Error as e:
+        why = str(e)
+        if "field larger than field limit" in why:
+            why = f"a field is longer than {csv.field_size_limit():,} characters (is a quote missing?)"
+        raise DataError(f"{table.path}, line {reader.line_num}: not readable as CSV: {why}") from None
+
+
+def _rows(table: Table, reader) -> pd.DataFrame:
     header = next(reader)
     if len(set(header)) != len(header):
         dup = sorted({h for h in header if header.count(h) > 1})
@@ -152,12 +164,39 @@ def check(table: Table, df: pd.DataFrame) -> list[str]:
             idx = f["index"]
             row = int(idx) if idx is not None and not pd.isna(idx) else None
             errors.append(f"{_where(table, row, f['column'], df.attrs.get('lines'))}: expected {f['check']}, got {f['failure_case']!r}")
+    return errors + duplicates(table, df)
+
+
+def _first_of(df: pd.DataFrame, cols: list) -> tuple[pd.Series, pd.Series]:
+    """(is a repeat, index of the first row with the same values), in linear time (hashing)."""
+    gid = df.groupby(cols, sort=False, dropna=False).ngroup()
+    first = pd.Series(df.index, index=df.index).groupby(gid).transform("first")
+    return first != df.index, first
+
+
+def duplicates(table: Table, df: pd.DataFrame) -> list[str]:
+    """Exact duplicate rows (any table) and repeated keys, each naming both rows and lines; linear
+    in the rows, and at most MAX_REPORTED messages (then a count) however many there are."""
+    lines, errors, more = df.attrs.get("lines"), [], 0
+    line = lambda i: lines[i] if lines is not None and i < len(lines) else i + 2  # noqa: E731
+    exact, first = _first_of(df, list(df.columns))
+    for i in df.index[exact]:
+        if len(errors) >= MAX_REPORTED:
+            more += 1
+            continue
+        errors.append(f"{_where(table, i, lines=lines)}: exact duplicate of row {first[i] + 1} (line {line(first[i])})")
     if table.key:
-        dup = df.duplicated(list(table.key), keep="first")
-        for i in df.index[dup]:
+        rep, kfirst = _first_of(df, list(table.key))
+        rep &= ~exact
+        for i in df.index[rep]:
+            if len(errors) >= MAX_REPORTED:
+                more += 1
+                continue
             val = ", ".join(str(df.at[i, k]) for k in table.key)
-            first = df.index[(df[list(table.key)] == df.loc[i, list(table.key)]).all(axis=1)][0]
-            errors.append(f"{_where(table, i, table.key[0], df.attrs.get('lines'))}: duplicate key ({val}), first used in row {first + 1}")
+            errors.append(f"{_where(table, i, table.key[0], lines)}: duplicate key ({val}), "
+                          f"first used in row {kfirst[i] + 1} (line {line(kfirst[i])})")
+    if more:
+        errors.append(f"{table.path}: … and {more} more duplicate rows or keys")
     return errors
 
 
@@ -211,18 +250,19 @@ def cross_file(frames: dict) -> list[str]:
         known = set(parent[pcol].dropna())
         for i in child.index[~child[col].isin(known) & child[col].notna()]:
             errors.append(f"{_where(BY_NAME[(rv, tb)], i, col, child.attrs.get('lines'))}: '{child.at[i, col]}' is not a {pcol} of {BY_NAME[(prv, ptb)].path}")
-    jbi, studies = frames.get(("nerve", "jbi")), frames.get(("nerve", "studies"))
-    if jbi is not None and studies is not None:
-        counts = jbi.groupby("study_id").size()
-        for sid in studies["study_id"].dropna():
-            n = int(counts.get(sid, 0))
-            if n != 13:
-                errors.append(f"data/nerve/jbi.csv: study '{sid}' has {n} JBI items, expected 13 (Q1–Q13)")
+    for (child_key, parent_key, key, per_key, noun, what, which) in ITEMS_PER_KEY:
+        child, parent = frames.get(child_key), frames.get(parent_key)
+        if child is None or parent is None:
+            continue
+        counts = child.groupby(key).size()
+        for value in parent[key].dropna():
+            n = int(counts.get(value, 0))
+            if n != per_key:
+                errors.append(f"{BY_NAME[child_key].path}: {noun} '{value}' has {n} {what}, expected {per_key} ({which})")
     errors += unreferenced_studies(frames)
-    for review in ("nerve", "aasc"):
-        p = frames.get((review, "prisma"))
-        if p is not None:
-            errors += prisma_errors(p, BY_NAME[(review, "prisma")])
+    for (review, name), df in frames.items():
+        if name == "prisma":  # every review's PRISMA flow follows the one model (data.prisma)
+            errors += prisma_errors(df, BY_NAME[(review, name)])
     return errors
 
 

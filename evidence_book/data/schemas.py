@@ -14,7 +14,10 @@ JBI_ANSWERS = ("yes", "no", "unclear", "not_applicable")
 DIRECTIONS = ("favours_treatment", "no_difference", "favours_control", "unclear")
 DOMAINS = ("functional", "electrophysiological", "histological", "muscle", "in_vitro", "molecular", "sensory", "other")
 ROB = ("Low", "Moderate", "High")
-RULES = ("", "count", "count_distinct", "sum", "min", "max", "range", "percent", "all", "value")
+CERTAINTY_LEVELS = ("High", "Moderate", "Low", "Very low")
+CERTAINTY_DOMAINS = ("risk_of_bias", "inconsistency", "imprecision", "indirectness", "publication_bias")
+RULES = ("", "count", "count_distinct", "sum", "min", "max", "range", "percent", "all", "value",
+         "mentions", "change", "ratio", "granularity", "pvalue", "greater", "cites")
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,15 @@ TABLES = [
         Col("treatment_related", "bool"), Col("count_unit")]),
     T("aasc", "prisma", "PRISMA 2020 flow counts of the AASC review.", [
         Col("stage", required=True, pattern=SLUG), Col("count", "int", min=0)], key=("stage",)),
+    T("aasc", "certainty", "This book's GRADE-style certainty judgements per pooled outcome (not the review's).", [
+        Col("outcome", required=True, doc="outcome family as pooled on the effects page"),
+        Col("start", required=True, allowed=CERTAINTY_LEVELS, doc="starting certainty (High for trials)"),
+        Col("domain", required=True, allowed=CERTAINTY_DOMAINS),
+        Col("downgrade", "int", required=True, min=0, max=2, doc="levels rated down for this domain"),
+        Col("reason", required=True, doc="why, citing the signal computed from the data"),
+        Col("source", required=True, allowed=("this book",), doc="who made the judgement"),
+        Col("location", required=True, doc="page whose numbers the judgement rests on"),
+    ], key=("outcome", "domain")),
     T("ev", "trials", "Registered clinical trials of MSC extracellular vesicles (seed 002 Table 2).", [
         Col("nct_id", required=True, pattern=r"^NCT\d{8}$"), Col("title"), Col("indication"),
         Col("status"), Col("country"), Col("participants", "int", min=0), Col("phase"),
@@ -132,7 +144,7 @@ for _review in ("nerve", "aasc"):
     TABLES.append(T(_review, "claims", "Quantitative statements of the review, with how the audit recomputes them.", [
         Col("claim_id", required=True), Col("quote", required=True), Col("claimed_value"),
         Col("rule", allowed=RULES), Col("table"), Col("column"), Col("filter"), Col("denominator_filter"),
-        Col("condition"), Col("tolerance", "float", min=0),
+        Col("condition"), Col("tolerance", "float", min=0), Col("cited_refs"), Col("root_claim_id"),
     ], key=("claim_id",)))
 
 # Every reference the book cites, per review; an included study points to its reference by study_id.
@@ -159,4 +171,11 @@ FOREIGN_KEYS = [
     (("aasc", "outcomes_binary", "study_id"), ("aasc", "trials", "study_id")),
     (("aasc", "adverse_events", "study_id"), ("aasc", "trials", "study_id")),
     *((((rv, "references", "study_id"), (rv, tb, "study_id"))) for rv, tb in STUDY_TABLES.items()),
+]
+
+# Cross-file rule: every key of the parent table has exactly N rows in the child table
+# (child, parent, key column, N, what a key is, what the rows are, which they are):
+# each study answers the 13 JBI items.
+ITEMS_PER_KEY = [
+    (("nerve", "jbi"), ("nerve", "studies"), "study_id", 13, "study", "JBI items", "Q1–Q13"),
 ]

@@ -1,81 +1,180 @@
-"""Forest plot: one row per comparison (estimate and 95% CI), pooled estimates as diamonds.
+"""Forest plot as readers of reviews expect it (RevMan / robvis ``rob_forest`` layout).
+
+Columns, left to right: study label | estimate with CI (squares sized by weight, arrows where a
+CI runs off the axis) | "estimate [CI]" text | weight (%) | one coloured dot per risk-of-bias
+domain. Under the studies: a diamond per pooled estimate, its prediction interval as a line
+under it, and the heterogeneity and method text.
 
 Hand-written on matplotlib: the maintained Python options (forestplot, zEpid) either pull heavy
-dependencies or cannot draw pooled diamonds beside per-study rows with a text column.
+dependencies or cannot draw pooled diamonds beside per-study rows with text and RoB columns.
 """
 from __future__ import annotations
 
 import math
 
 import matplotlib.pyplot as plt
-from matplotlib.ticker import FuncFormatter
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import FuncFormatter
+from matplotlib.transforms import blended_transform_factory
 
 from evidence_book.figures.style import PALETTE, apply_style
+from evidence_book.figures.traffic_light import _legend_handles, judgement_dot
+from evidence_book.labels import ROB_SCALES, ROB_TOOL_LABELS
 
 
 def _fmt(v):
     return "NA" if v is None or pd.isna(v) or not np.isfinite(v) else f"{v:.2f}"
 
 
+def _f(v) -> float:
+    return float(v) if v is not None and pd.notna(v) else math.nan
+
+
+def _limits(values, null_value, log_scale, xlim):
+    if xlim is not None:
+        return xlim
+    vals = np.array([v for v in values if np.isfinite(v) and (v > 0 or not log_scale)], dtype=float)
+    lo = min(vals.min(), null_value) if len(vals) else null_value
+    hi = max(vals.max(), null_value) if len(vals) else null_value
+    if log_scale:
+        lo, hi = (lo / 1.5, hi * 1.5) if len(vals) else (null_value / 2, null_value * 2)
+        return lo, hi
+    pad = (hi - lo) * 0.15 or 0.1
+    return lo - pad, hi + pad
+
+
+def _whisker(ax, y, lo, hi, lim, gid, colour="#333333", lw=1.2):
+    """A CI line clipped to the axis, with an arrowhead at each end that runs off it."""
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return
+    a, b = max(lo, lim[0]), min(hi, lim[1])
+    ax.plot([a, b], [y, y], color=colour, linewidth=lw, gid=gid, solid_capstyle="butt")
+    if lo < lim[0]:
+        ax.plot([lim[0]], [y], marker="<", color=colour, markersize=6, gid=f"arrow-{gid}")
+    if hi > lim[1]:
+        ax.plot([lim[1]], [y], marker=">", color=colour, markersize=6, gid=f"arrow-{gid}")
+
+
 def plot_forest(df: pd.DataFrame, label="label", estimate="estimate", low="ci_low", high="ci_high", weight=None,
                 pooled: pd.DataFrame | None = None, log_scale: bool = True, null_value: float = 1.0,
-                xlabel: str = "Risk ratio (95% CI)", title: str = ""):
+                xlabel: str = "Risk ratio (95% CI)", title: str = "", rob_columns=None, rob_headers=None,
+                rob_tool: str | None = None, rob_note: str = "", footnote: str = "", xlim=None,
+                left_label: str = "", right_label: str = ""):
+    """Draw the forest plot; returns the Figure.
+
+    ``weight``: column of percent weights (squares sized by √weight, so area ∝ weight, and a
+    "Weight" column); without it all squares are the same size and no weight column is drawn.
+    ``pooled``: rows with ``label, estimate, ci_low, ci_high`` and optionally ``pi_low, pi_high``
+    (drawn as a line under the diamond) and ``summary`` (heterogeneity and method text printed
+    under the row). ``rob_columns``: judgement columns of ``df`` (one per domain, e.g. D1…D5,
+    Overall) drawn as dots; ``rob_headers`` their headers; ``rob_tool`` names the scale for the
+    legend (a key of `labels.ROB_SCALES`). ``left_label``/``right_label``: "Favours …" text under
+    the axis.
+    """
     apply_style()
     rows = df.reset_index(drop=True)
+    pooled = pooled.reset_index(drop=True) if pooled is not None and len(pooled) else None
+    rob_columns = list(rob_columns or [])
+    rob_headers = list(rob_headers or rob_columns)
     n_pool = 0 if pooled is None else len(pooled)
-    n = len(rows) + n_pool
-    longest = max([len(str(x)) for x in rows[label]] + ([len(str(x)) for x in pooled[label]] if n_pool else []) + [10])
-    # Width grows with the longest label so the plot area keeps its share of the figure.
-    fig, ax = plt.subplots(figsize=(7.5 + 0.075 * longest, 1.4 + 0.36 * max(n, 1)))
-    finite = pd.concat([rows[[estimate, low, high]]] + ([pooled[[estimate, low, high]]] if n_pool else []))
-    vals = finite.to_numpy(dtype=float).ravel()
-    vals = vals[np.isfinite(vals) & ((vals > 0) if log_scale else True)]
-    lo_lim = min(vals.min(), null_value) if len(vals) else null_value / 2
-    hi_lim = max(vals.max(), null_value) if len(vals) else null_value * 2
-    if log_scale:
-        lo_lim, hi_lim = lo_lim / 1.3, hi_lim * 1.3
-    else:
-        pad = (hi_lim - lo_lim) * 0.1 or 0.1
-        lo_lim, hi_lim = lo_lim - pad, hi_lim + pad
+    # y positions: studies 0..n-1, a gap, then per pooled row: diamond, PI line, summary text
+    ys_pool = [len(rows) + 0.8 + 2.8 * k for k in range(n_pool)]
+    n_y = (ys_pool[-1] + 2.2) if n_pool else len(rows)
+    labels = [str(x) for x in rows[label]] + ([str(x) for x in pooled[label]] if n_pool else [])
+    longest = max([len(s) for s in labels] + [10])
+    # widths in inches: labels | plot | estimate text | weight | RoB dots
+    w_lab, w_plot, w_txt = 0.3 + 0.068 * longest, 3.8, 1.75
+    w_wt = 0.75 if weight else 0.0
+    w_rob = 0.36 * len(rob_columns) + (0.2 if rob_columns else 0.0)
+    width = w_lab + w_plot + w_txt + w_wt + w_rob + 0.3
+    height = 1.6 + 0.34 * max(n_y, 1) + (0.45 if rob_columns else 0) + 0.16 * footnote.count("\n") + (0.3 if footnote else 0)
+    fig = plt.figure(figsize=(width, height))
+    bottom, top = (1.0 + (0.3 if footnote else 0) + 0.16 * footnote.count("\n")) / height, 1 - 0.75 / height
+    ax = fig.add_axes([w_lab / width, bottom, w_plot / width, top - bottom])
+    values = [_f(v) for v in rows[estimate]]
+    if n_pool:
+        values += [_f(v) for c in (estimate, low, high) for v in pooled[c]]
+    lim = _limits(values, null_value, log_scale, xlim)
+    tr = blended_transform_factory(ax.transAxes, ax.transData)
+
+    def col_x(offset_in):  # an x position (axes fraction) `offset_in` inches right of the plot
+        return 1 + offset_in / w_plot
+
     w = pd.to_numeric(rows[weight], errors="coerce") if weight else None
-    labels, texts = [], []
+    wmax = float(w.max()) if w is not None and w.notna().any() else math.nan
+    texts = []
     for k, r in rows.iterrows():
-        e, l, h = (float(r[estimate]) if pd.notna(r[estimate]) else math.nan,
-                   float(r[low]) if pd.notna(r[low]) else math.nan, float(r[high]) if pd.notna(r[high]) else math.nan)
-        if np.isfinite(l) and np.isfinite(h):
-            ax.plot([max(l, lo_lim), min(h, hi_lim)], [k, k], color="#333333", linewidth=1.2, gid=f"ci-{k}")
-        if np.isfinite(e):
-            size = 40 + (160 * w[k] / w.max() if w is not None and pd.notna(w[k]) and w.max() else 40)
-            ax.scatter([e], [k], marker="s", s=size, color=PALETTE["blue"], zorder=3)
-        labels.append(str(r[label]))
-        texts.append(f"{_fmt(e)} [{_fmt(l)}, {_fmt(h)}]")
+        e, lo, hi = _f(r[estimate]), _f(r[low]), _f(r[high])
+        _whisker(ax, k, lo, hi, lim, f"ci-{k}")
+        if np.isfinite(e) and lim[0] <= e <= lim[1]:
+            size = 90.0 if w is None or pd.isna(w[k]) or not wmax else 25 + 200 * math.sqrt(float(w[k]) / wmax)
+            ax.scatter([e], [k], marker="s", s=size, color=PALETTE["blue"], zorder=3, gid=f"square-{k}")
+        texts.append((k, f"{_fmt(e)} [{_fmt(lo)}, {_fmt(hi)}]" if np.isfinite(e) else "not estimable"))
+        if weight:
+            ax.text(col_x(w_txt + w_wt - 0.1), k, "" if pd.isna(w[k]) else f"{float(w[k]):.1f}%", transform=tr,
+                    ha="right", va="center", fontsize=8.5)
+        for j, c in enumerate(rob_columns):
+            if pd.notna(r[c]):
+                judgement_dot(ax, col_x(w_txt + w_wt + 0.3 + 0.36 * j), k, r[c], size=150, fontsize=7,
+                              transform=tr, clip_on=False)
     for k in range(n_pool):
-        r = pooled.iloc[k]
-        y = len(rows) + k + 0.3
-        e, l, h = float(r[estimate]), float(r[low]), float(r[high])
-        ax.fill([l, e, h, e], [y, y - 0.28, y, y + 0.28], color=PALETTE["vermillion"], zorder=3, gid=f"pooled-{k}")
-        extra = ""
-        if "tau2" in pooled.columns and pd.notna(r.get("tau2")):
-            extra = f"  τ²={r['tau2']:.3f}, I²={r['i2']:.0f}%" if "i2" in pooled.columns else f"  τ²={r['tau2']:.3f}"
-        labels.append(str(r[label]))
-        texts.append(f"{_fmt(e)} [{_fmt(l)}, {_fmt(h)}]{extra}")
+        p, y = pooled.iloc[k], ys_pool[k]
+        e, lo, hi = _f(p[estimate]), _f(p[low]), _f(p[high])
+        a, b = max(lo, lim[0]), min(hi, lim[1])
+        ax.fill([a, e, b, e], [y, y - 0.3, y, y + 0.3], color=PALETTE["vermillion"], zorder=3, gid=f"pooled-{k}")
+        for end, lim_v, mk in ((lo, lim[0], "<"), (hi, lim[1], ">")):
+            if (end < lim_v) if mk == "<" else (end > lim_v):  # the diamond runs off the axis
+                ax.plot([lim_v], [y], marker=mk, color=PALETTE["vermillion"], markersize=7, gid=f"arrow-pooled-{k}")
+        texts.append((y, f"{_fmt(e)} [{_fmt(lo)}, {_fmt(hi)}]"))
+        if weight:
+            ax.text(col_x(w_txt + w_wt - 0.1), y, "100.0%", transform=tr, ha="right", va="center", fontsize=8.5,
+                    fontweight="bold")
+        pl, ph = _f(p.get("pi_low")), _f(p.get("pi_high"))
+        if np.isfinite(pl) and np.isfinite(ph):
+            _whisker(ax, y + 0.62, pl, ph, lim, f"pi-{k}", colour=PALETTE["vermillion"], lw=2.0)
+            texts.append((y + 0.62, f"PI [{_fmt(pl)}, {_fmt(ph)}]"))
+        if "summary" in pooled.columns and pd.notna(p["summary"]):
+            ax.text(-w_lab / w_plot + 0.03, y + 1.0, str(p["summary"]).replace(". ", ".\n", 1), transform=tr,
+                    ha="left", va="top", fontsize=7.5, color="#333333", linespacing=1.4)
+    for y, t in texts:
+        ax.text(col_x(0.1), y, t, transform=tr, va="center", fontsize=8.5, family="monospace")
+    header_y = -0.9
+    ax.text(col_x(0.1), header_y, "Estimate [95% CI]", transform=tr, fontsize=8.5, fontweight="bold", va="bottom")
+    if weight:
+        ax.text(col_x(w_txt + w_wt - 0.1), header_y, "Weight", transform=tr, ha="right", fontsize=8.5,
+                fontweight="bold", va="bottom")
+    for j, h in enumerate(rob_headers):
+        ax.text(col_x(w_txt + w_wt + 0.3 + 0.36 * j), header_y, str(h), transform=tr, ha="left", fontsize=8,
+                fontweight="bold", va="bottom", rotation=45 if len(rob_columns) > 1 else 0)
     ax.axvline(null_value, color="#666666", linestyle="--", linewidth=1)
     if log_scale:
         ax.set_xscale("log")
-        # Plain numbers (0.1, 1, 10), not powers of ten: readers compare ratios, not exponents.
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-    ax.set_xlim(lo_lim, hi_lim)
-    ys = list(range(len(rows))) + [len(rows) + k + 0.3 for k in range(n_pool)]
-    ax.set_yticks(ys, labels)
-    ax.set_ylim(max(ys, default=0) + 0.8, -0.8)
+        ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
+    ax.set_xlim(*lim)
+    ax.set_yticks(list(range(len(rows))) + ys_pool, labels)
+    for t in ax.get_yticklabels()[len(rows):]:
+        t.set_fontweight("bold")
+    ax.set_ylim(n_y - 0.2, -1.0)
     ax.set_xlabel(xlabel)
-    for y, t in zip(ys, texts):
-        ax.text(1.02, y, t, transform=ax.get_yaxis_transform(), va="center", fontsize=8.5, family="monospace")
+    if left_label or right_label:
+        ax.text(0.0, -0.13 - 0.0, f"← {left_label}" if left_label else "", transform=ax.transAxes, ha="left",
+                va="top", fontsize=8, color="#333333")
+        ax.text(1.0, -0.13, f"{right_label} →" if right_label else "", transform=ax.transAxes, ha="right",
+                va="top", fontsize=8, color="#333333")
     ax.grid(True, axis="x", alpha=0.3)
     ax.grid(False, axis="y")
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
     if title:
-        ax.set_title(title)
-    fig.tight_layout()
+        fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=12)
+    if rob_columns:
+        levels = list(ROB_SCALES[rob_tool]) if rob_tool else sorted({j for c in rob_columns for j in rows[c].dropna()})
+        fig.legend(handles=_legend_handles(levels), loc="lower right", ncol=len(levels), frameon=False, fontsize=8,
+                   title=(ROB_TOOL_LABELS.get(rob_tool, "Risk of bias") + (f" ({rob_note})" if rob_note else "")),
+                   title_fontsize=8, bbox_to_anchor=(1.0, 0.0))
+    if footnote:
+        fig.text(0.01, 0.01 + (0.45 / height if rob_columns else 0), footnote, ha="left", va="bottom", fontsize=7.5,
+                 color="#333333")
     return fig

@@ -33,15 +33,23 @@ JUDGEMENT_COLOURS = {
     "no": PALETTE["vermillion"],
     "unclear": PALETTE["yellow"],
     "not_applicable": PALETTE["light_grey"],
-    # risk of bias (RoB 2 / ROBINS-I style, overall)
+    # risk of bias: RoB 2 (Low / Some concerns / High / No information), ROBINS-I (Low / Moderate /
+    # Serious / Critical / No information); robvis's colour order, Okabe–Ito hues
     "Low": PALETTE["bluish_green"],
+    "Some concerns": PALETTE["yellow"],
     "Moderate": PALETTE["yellow"],
     "High": PALETTE["vermillion"],
+    "Serious": PALETTE["vermillion"],
+    "Critical": "#7A1F00",  # darker than vermillion: worse than Serious; carries a white symbol
+    "No information": PALETTE["sky_blue"],
 }
 JUDGEMENT_SYMBOLS = {
     "yes": "+", "no": "−", "unclear": "?", "not_applicable": "NA",
-    "Low": "+", "Moderate": "−", "High": "×",
+    "Low": "+", "Some concerns": "−", "Moderate": "−", "High": "×", "Serious": "×", "Critical": "!",
+    "No information": "?",
 }
+# symbol colour on each judgement's circle (black unless the circle is too dark to read it)
+SYMBOL_COLOURS = {"Critical": "#FFFFFF"}
 
 DIRECTION_COLOURS = {
     "favours_treatment": PALETTE["blue"],

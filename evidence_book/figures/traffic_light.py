@@ -1,8 +1,10 @@
 """robvis-style traffic-light plots: judgement per study × item, and the share of each judgement.
 
 Hand-written: no maintained Python package draws robvis-style plots (robvis is an R package).
-Each cell is a coloured circle carrying a symbol (+ − ? NA), so it reads without colour; studies
-are paginated (`per_page`) so 1000 studies stay legible, one Figure per page.
+Each cell is a coloured circle carrying a symbol (+ − × ! ? NA), so it reads without colour; studies
+are paginated (`per_page`) so 1000 studies stay legible, one Figure per page. ``tool`` (a key of
+`labels.ROB_SCALES`: "JBI", "RoB 2", "ROBINS-I", "as reported") sets the judgement order and a
+legend listing every level of that tool's scale, present or not (as robvis does).
 """
 from __future__ import annotations
 
@@ -11,16 +13,34 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from evidence_book.figures.style import (FALLBACK_COLOUR, JUDGEMENT_COLOURS, JUDGEMENT_LABELS, JUDGEMENT_SYMBOLS,
-                                         apply_style, ordered, page_title, paginate, wrap)
+                                         SYMBOL_COLOURS, apply_style, ordered, page_title, paginate, wrap)
+from evidence_book.labels import ROB_SCALES, ROB_TOOL_LABELS
+from evidence_book.methods.risk_of_bias import judgement_shares
 
 
 def _legend_handles(judgements):
     return [Line2D([0], [0], marker="o", linestyle="", markersize=11, markerfacecolor=JUDGEMENT_COLOURS.get(j, FALLBACK_COLOUR),
-                   markeredgecolor="#333333", label=f"{JUDGEMENT_SYMBOLS.get(j, '')}  {JUDGEMENT_LABELS.get(j, j)}")
+                   markeredgecolor="#333333", label=f"{JUDGEMENT_SYMBOLS.get(j, '?')}  {JUDGEMENT_LABELS.get(j, j)}")
             for j in judgements]
 
 
-def _finish_grid(ax, n_rows: int, title: str, judgements) -> None:
+def judgement_dot(ax, x, y, judgement, size: float = 230, fontsize: float = 8, **kw) -> None:
+    """One coloured circle with its symbol (used by the traffic lights and the forest plot's RoB column)."""
+    ax.scatter([x], [y], s=size, c=[JUDGEMENT_COLOURS.get(judgement, FALLBACK_COLOUR)], edgecolors="#333333",
+               linewidths=0.6, zorder=3, **kw)
+    ax.text(x, y, JUDGEMENT_SYMBOLS.get(judgement, "?"), ha="center", va="center", fontsize=fontsize,
+            fontweight="bold", color=SYMBOL_COLOURS.get(judgement, "#000000"), zorder=4,
+            transform=kw.get("transform", ax.transData), clip_on=False)
+
+
+def legend_levels(present, tool: str | None, judgement_order=None) -> list:
+    """The tool's whole scale when a tool is named, else the judgements present in ``judgement_order``."""
+    if tool:
+        return list(ROB_SCALES[tool]) + [j for j in present if j not in ROB_SCALES[tool]]
+    return ordered(present, judgement_order)
+
+
+def _finish_grid(ax, n_rows: int, title: str, judgements, legend_title: str = "Judgement") -> None:
     """Rows top-down, no grid or frame, title above the column labels, legend at the right."""
     ax.set_ylim(n_rows - 0.5, -0.5)
     ax.grid(False)
@@ -28,18 +48,21 @@ def _finish_grid(ax, n_rows: int, title: str, judgements) -> None:
         ax.spines[side].set_visible(False)
     ax.set_title(title, pad=24)
     ax.legend(handles=_legend_handles(judgements), loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
-              title="Judgement")
+              title=legend_title)
 
 
 def plot_traffic_light(df: pd.DataFrame, study="study_id", item="item", judgement="answer", item_order=None,
                        study_order=None, per_page: int = 40,
                        judgement_order=("yes", "no", "unclear", "not_applicable"), labels=None,
-                       item_legend: dict | None = None, title: str = "Judgement per study and item") -> list:
+                       item_legend: dict | None = None, title: str = "Judgement per study and item",
+                       tool: str | None = None) -> list:
     """One Figure per page of at most `per_page` studies; cells coloured and marked by judgement."""
     apply_style()
+    if tool:
+        judgement_order = ROB_SCALES[tool]
     items = ordered(df[item], item_order)
     studies = ordered(df[study], study_order)
-    present = ordered(df[judgement], judgement_order)
+    present = legend_levels(df[judgement], tool, judgement_order)
     lookup = {(s, i): j for s, i, j in zip(df[study], df[item], df[judgement])}
     pages = paginate(studies, per_page)
     figs = []
@@ -60,13 +83,14 @@ def plot_traffic_light(df: pd.DataFrame, study="study_id", item="item", judgemen
                 ys.append(r)
                 cs.append(JUDGEMENT_COLOURS.get(j, FALLBACK_COLOUR))
                 ax.text(c, r, JUDGEMENT_SYMBOLS.get(j, "?"), ha="center", va="center", fontsize=8, fontweight="bold",
-                        color="#000000")
+                        color=SYMBOL_COLOURS.get(j, "#000000"), zorder=3)
         ax.scatter(xs, ys, s=230, c=cs, edgecolors="#333333", linewidths=0.6, zorder=2)
         ax.set_xticks(range(len(items)), [str(i) for i in items])
         ax.xaxis.tick_top()
         ax.set_yticks(range(len(page)), [str(labels.get(s, s)) if labels else str(s) for s in page])
         ax.set_xlim(-0.6, len(items) - 0.4)
-        _finish_grid(ax, len(page), page_title(title, p, len(pages)), present)
+        _finish_grid(ax, len(page), page_title(title, p, len(pages)), present,
+                     ROB_TOOL_LABELS.get(tool, "Judgement") if tool else "Judgement")
         if legend_text:
             fig.text(0.01, 0.0, legend_text, ha="left", va="top", fontsize=7.5, transform=fig.transFigure)
         fig.tight_layout()
@@ -77,13 +101,22 @@ def plot_traffic_light(df: pd.DataFrame, study="study_id", item="item", judgemen
 def plot_judgement_summary(df: pd.DataFrame, item="item", judgement="answer",
                            judgement_order=("yes", "no", "unclear", "not_applicable"), item_order=None,
                            title: str = "Share of judgements per item", colours: dict | None = None,
-                           labels: dict | None = None, xlabel: str = "Share of studies (%)"):
-    """100%-stacked horizontal bars: the share of each judgement per item, with percentages."""
+                           labels: dict | None = None, xlabel: str | None = None, tool: str | None = None,
+                           weight: str | None = None):
+    """100%-stacked horizontal bars: the share of each judgement per item, with percentages.
+
+    ``weight``: a column (e.g. participants per study) to weight each study by, as robvis's
+    weighted summary; the x label then says so.
+    """
     apply_style()
+    if tool:
+        judgement_order = ROB_SCALES[tool]
+    if xlabel is None:
+        xlabel = "Share of studies (%)" if weight is None else "Share of studies, weighted by size (%)"
     items = ordered(df[item], item_order)
     present = ordered(df[judgement], judgement_order)
-    counts = pd.crosstab(df[item], df[judgement]).reindex(index=items, columns=present, fill_value=0)
-    shares = counts.div(counts.sum(axis=1), axis=0) * 100
+    shares = judgement_shares(df, domain=item, judgement=judgement, weight=weight, order=list(present))
+    shares = shares.reindex(index=items, columns=present, fill_value=0.0)
     fig, ax = plt.subplots(figsize=(8.5, 1.2 + 0.38 * len(items)))
     left = pd.Series(0.0, index=items)
     for j in present:
@@ -99,15 +132,19 @@ def plot_judgement_summary(df: pd.DataFrame, item="item", judgement="answer",
     ax.set_xlim(0, 100)
     ax.set_xlabel(xlabel)
     ax.set_title(title)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
+              title=ROB_TOOL_LABELS.get(tool) if tool else None)
     fig.tight_layout()
     return fig
 
 
 def plot_overall_judgement(df: pd.DataFrame, study="study_id", judgement="risk_of_bias", group="tool",
                            judgement_order=("Low", "Moderate", "High"), per_page: int = 40,
-                           title: str = "Overall risk of bias"):
+                           title: str = "Overall risk of bias", tool: str | None = None,
+                           column_label: str = "Overall"):
     """One column of judgements per study, studies grouped (e.g. by RoB tool); paginated."""
+    if tool:
+        judgement_order = ROB_SCALES[tool]
     apply_style()
     d = df.copy()
     groups = ordered(d[group])
@@ -115,21 +152,21 @@ def plot_overall_judgement(df: pd.DataFrame, study="study_id", judgement="risk_o
     d = d.sort_values(["_order", study], kind="stable")
     rows = list(zip(d[group], d[study], d[judgement]))
     pages = paginate(rows, per_page)
-    present = ordered(d[judgement], judgement_order)
+    present = legend_levels(d[judgement], tool, judgement_order)
     figs = []
     for p, page in enumerate(pages, start=1):
-        fig, ax = plt.subplots(figsize=(6.5, 1.3 + 0.34 * max(len(page), 1)))
+        fig, ax = plt.subplots(figsize=(7.0, 1.3 + 0.34 * max(len(page), 1)))
         labels = []
         for r, (g, s, j) in enumerate(page):
-            ax.scatter([0], [r], s=230, c=[JUDGEMENT_COLOURS.get(j, FALLBACK_COLOUR)], edgecolors="#333333", zorder=2)
-            ax.text(0, r, JUDGEMENT_SYMBOLS.get(j, "?"), ha="center", va="center", fontsize=8, fontweight="bold")
+            judgement_dot(ax, 0, r, j)
             ax.text(0.35, r, str(g), va="center", fontsize=8, color="#333333")
             labels.append(str(s))
         ax.set_yticks(range(len(page)), labels)
-        ax.set_xticks([0], ["Overall"])
+        ax.set_xticks([0], [column_label])
         ax.xaxis.tick_top()
         ax.set_xlim(-0.5, 1.6)
-        _finish_grid(ax, len(page), page_title(title, p, len(pages)), present)
+        _finish_grid(ax, len(page), page_title(title, p, len(pages)), present,
+                     ROB_TOOL_LABELS.get(tool, "Judgement") if tool else "Judgement")
         fig.tight_layout()
         figs.append(fig)
     return figs

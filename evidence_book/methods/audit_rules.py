@@ -63,9 +63,10 @@ def _mask(df: pd.DataFrame, cond: Condition, table: str) -> pd.Series:
             raise CannotCheck(f"'{cond.value}' is not a number for {table}.{cond.column}") from None
         m = {"=": s == v, "!=": s != v, ">=": s >= v, "<=": s <= v, ">": s > v, "<": s < v}[cond.op]
     else:
-        low, v = s.astype("string").str.strip().str.lower(), cond.value.strip().lower()
+        low = s.astype("string").str.strip().str.lower()
+        alts = [a.strip() for a in cond.value.lower().split("|")]  # `a|b`: any of the values
         if cond.op in ("=", "!="):
-            m = (low == v) if cond.op == "=" else (low != v)
+            m = low.isin(alts) if cond.op == "=" else ~low.isin(alts)
         else:
             raise CannotCheck(f"'{cond.op}' needs a numeric column, {table}.{cond.column} is text")
     return m.fillna(False).astype(bool)

@@ -1,10 +1,9 @@
 """Effect sizes and pooling: 2×2 risk ratio / odds ratio / risk difference, Hedges' g, meta-analysis.
 
 Library use: statsmodels ``Table2x2`` (RR and OR with their log standard errors),
-``effectsize_smd`` (Hedges' g and its variance) and ``combine_effects`` (inverse-variance fixed
-and random-effects pooling, DerSimonian–Laird or Paule–Mandel). Written by hand, and said so where
-it happens: the zero-cell correction rule, the risk difference (no statsmodels 2×2 helper) and
-the truncation of a negative DerSimonian–Laird τ² at 0 (statsmodels 0.15 does not truncate it).
+``effectsize_smd`` (Hedges' g and its variance); `pool` delegates to `methods.meta` (REML, DL,
+PM, FE; Wald or HKSJ). Written by hand, and said so where it happens: the zero-cell correction
+rule and the risk difference (no statsmodels 2×2 helper).
 """
 from __future__ import annotations
 
@@ -14,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 from statsmodels.stats.contingency_tables import Table2x2
-from statsmodels.stats.meta_analysis import combine_effects, effectsize_smd
+from statsmodels.stats.meta_analysis import effectsize_smd
 
 MEASURES = ("RR", "OR", "RD")
 RATIO_MEASURES = ("RR", "OR")
@@ -115,51 +114,41 @@ def binary_effects(df: pd.DataFrame, measure: str = "RR", events_t: str = "event
 
 
 def pool(df: pd.DataFrame, yi: str = "yi", vi: str = "vi", method: str = "dl", measure: str = "RR",
-         alpha: float = 0.05) -> dict:
-    """Inverse-variance meta-analysis of ``df[yi]`` with variances ``df[vi]`` (statsmodels ``combine_effects``).
+         alpha: float = 0.05, ci: str = "wald") -> dict:
+    """Inverse-variance meta-analysis of ``df[yi]`` with variances ``df[vi]`` (via `meta.meta_analysis`).
 
-    ``method``: ``"dl"`` random effects, DerSimonian–Laird τ²; ``"pm"`` random effects,
-    Paule–Mandel τ²; ``"fixed"`` (or ``"fe"``) common effect. Rows with missing yi/vi are dropped;
-    fewer than 2 studies left raises ValueError. Normal-based CI (scale fixed at 1, no HKSJ).
+    ``method``: ``"reml"``, ``"dl"`` or ``"pm"`` random effects (τ² by REML, DerSimonian–Laird,
+    Paule–Mandel); ``"fixed"`` (or ``"fe"``) common effect. ``ci``: ``"wald"`` (default here, for
+    the callers written before HKSJ) or ``"hksj"``. Rows with missing yi/vi are dropped; fewer than
+    2 studies left raises ValueError.
     Returns ``estimate, ci_low, ci_high`` (exp back-transformed for RR/OR), ``log_estimate`` and
-    ``se`` on the analysis scale, ``z, p_value, tau2`` (NaN for fixed), ``i2`` (percent, truncated at
-    0), ``q`` (Cochran's Q), ``p_heterogeneity`` (χ² on k−1 df), ``k, method``.
-    A negative DerSimonian–Laird τ² is set to 0 (as in metafor), which makes the random-effects
-    result equal the fixed-effect one (hand-written; statsmodels does not truncate).
+    ``se`` on the analysis scale, ``z, p_value, tau2`` (NaN for fixed), ``i2`` (percent, from Q,
+    truncated at 0), ``q`` (Cochran's Q), ``p_heterogeneity`` (χ² on k−1 df), ``k, method``, and
+    ``pi_low, pi_high`` (prediction interval, back-transformed; NaN for fixed or k < 3).
+    A negative DerSimonian–Laird τ² is set to 0 (as in metafor).
     """
+    from evidence_book.methods.meta import meta_analysis
+
     m = _measure(measure)
-    meth = str(method).lower()
-    if meth not in ("dl", "pm", "fixed", "fe"):
-        raise ValueError(f"method must be 'dl', 'pm' or 'fixed', got {method!r}")
+    meth = {"fixed": "FE", "fe": "FE"}.get(str(method).lower(), str(method).upper())
+    if meth not in ("REML", "DL", "PM", "FE"):
+        raise ValueError(f"method must be 'reml', 'dl', 'pm' or 'fixed', got {method!r}")
     data = df[[yi, vi]].astype("Float64").dropna()
     k = len(data)
     if k < 2:
         raise ValueError(f"pooling needs at least 2 studies with an effect and a variance, got {k}")
-    eff = data[yi].to_numpy(dtype=float)
-    var = data[vi].to_numpy(dtype=float)
-    if (var <= 0).any():
-        raise ValueError("every variance must be positive")
-
-    res = combine_effects(eff, var, method_re="pm" if meth == "pm" else "dl", alpha=alpha, use_t=False)
-    tau2 = float(res.tau2)
-    if meth in ("fixed", "fe") or tau2 <= 0:
-        est, se = float(res.mean_effect_fe), float(res.sd_eff_w_fe)
-        tau2 = max(tau2, 0.0)
-    else:
-        est, se = float(res.mean_effect_re), float(res.sd_eff_w_re)
-    if meth in ("fixed", "fe"):
-        tau2 = np.nan
-    z = stats.norm.isf(alpha / 2)
-    low, high = est - z * se, est + z * se
-    q = float(res.q)
+    r = meta_analysis(data[yi].to_numpy(dtype=float), data[vi].to_numpy(dtype=float), meth,
+                      "wald" if meth == "FE" else ci, alpha=alpha)
     back = math.exp if m in RATIO_MEASURES else (lambda x: x)
+    est = r["mu"]
     return {
-        "estimate": back(est), "ci_low": back(low), "ci_high": back(high),
-        "log_estimate": est if m in RATIO_MEASURES else np.nan, "se": se,
-        "z": est / se, "p_value": float(2 * stats.norm.sf(abs(est / se))),
-        "tau2": tau2, "i2": max(0.0, (q - (k - 1)) / q) * 100 if q > 0 else 0.0,
-        "q": q, "p_heterogeneity": float(stats.chi2.sf(q, k - 1)), "k": k,
-        "method": {"dl": "DerSimonian-Laird", "pm": "Paule-Mandel"}.get(meth, "fixed effect"),
+        "estimate": back(est), "ci_low": back(r["ci_low"]), "ci_high": back(r["ci_high"]),
+        "log_estimate": est if m in RATIO_MEASURES else np.nan, "se": r["se"],
+        "z": r["stat"], "p_value": r["p_value"], "tau2": r["tau2"], "i2": r["i2"],
+        "q": r["q"], "p_heterogeneity": r["q_p"], "k": k,
+        "pi_low": back(r["pi_low"]) if r["pi_low"] == r["pi_low"] else np.nan,
+        "pi_high": back(r["pi_high"]) if r["pi_high"] == r["pi_high"] else np.nan,
+        "method": {"REML": "REML", "DL": "DerSimonian-Laird", "PM": "Paule-Mandel"}.get(meth, "fixed effect"),
     }
 
 

@@ -9,13 +9,10 @@ import re
 import pandas as pd
 
 from evidence_book.values import to_boolean, to_number, to_text
-from evidence_book.labels import study_labels
+from evidence_book.labels import format_count, study_labels
 
 YES = "Yes"
 
-
-def _fmt(v) -> str:
-    return "none" if pd.isna(v) else f"{int(v)}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -32,7 +29,7 @@ def is_serious(event) -> bool:
 def _arm(events, n) -> str:
     if pd.isna(events) and pd.isna(n):
         return ""
-    return f"{_fmt(events) if not pd.isna(events) else '?'} / {_fmt(n) if not pd.isna(n) else '?'}"
+    return f"{format_count(events) if not pd.isna(events) else '?'} / {format_count(n) if not pd.isna(n) else '?'}"
 
 
 def adverse_events_table(ae: pd.DataFrame, trials: pd.DataFrame) -> pd.DataFrame:

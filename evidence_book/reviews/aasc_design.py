@@ -97,7 +97,7 @@ def rob_judgements(trials: pd.DataFrame, group_by: str = "rob_tool") -> pd.DataF
     """One overall risk-of-bias judgement per trial with its tool (RoB 2 or ROBINS-I, as in the data).
 
     Columns ``study`` (author year), ``study_id``, ``tool``, ``group`` (the value of ``group_by``,
-    e.g. the tool or the indication group) and ``judgement``; sorted by group, then judgement
+    e.g. the tool or the indication group), ``judgement`` and ``n_patients`` (for a weighted summary); sorted by group, then judgement
     (Low → High), then study.
     """
     if group_by not in trials.columns:
@@ -108,6 +108,7 @@ def rob_judgements(trials: pd.DataFrame, group_by: str = "rob_tool") -> pd.DataF
         "tool": trials["rob_tool"].astype(str),
         "group": to_text(trials[group_by]).fillna("not reported").astype(str),
         "judgement": trials["risk_of_bias"].astype(str),
+        "n_patients": pd.to_numeric(trials["n_patients"], errors="coerce").astype(float),
     })
     order = list(TOOL_ORDER) if group_by == "rob_tool" else sorted(set(out["group"]))
     g_rank = out["group"].map({t: i for i, t in enumerate(order)}).fillna(len(order))

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from evidence_book.labels import format_count
+
 def _int(x) -> int:
     return int(x) if not pd.isna(x) else 0
 
@@ -74,7 +76,7 @@ def compare_indications(trials: pd.DataFrame, indications: pd.DataFrame) -> pd.D
         for col, label in RECOMPUTED:
             p, q = r[f"{col}_published"], r[f"{col}_recomputed"]
             if pd.isna(p) or pd.isna(q) or int(p) != int(q):
-                parts.append(f"{label}: {_fmt(p)} published vs {_fmt(q)} recomputed")
+                parts.append(f"{label}: {format_count(p)} published vs {format_count(q)} recomputed")
         diffs.append(bool(parts))
         texts.append("; ".join(parts))
     m["differs"] = pd.array(diffs, dtype="boolean")
@@ -107,9 +109,6 @@ def order_indications(comparison: pd.DataFrame, order_by: str = "table") -> pd.D
     return pd.concat([body, total]).reset_index(drop=True)
 
 
-def _fmt(v) -> str:
-    return "none" if pd.isna(v) else f"{int(v)}"
-
 
 def difference_sentences(comparison: pd.DataFrame, trials: pd.DataFrame | None = None) -> list[str]:
     """One plain sentence per indication row where the published and recomputed counts differ."""
@@ -119,11 +118,11 @@ def difference_sentences(comparison: pd.DataFrame, trials: pd.DataFrame | None =
             p, q = r[f"{col}_published"], r[f"{col}_recomputed"]
             if pd.isna(p) or pd.isna(q) or int(p) != int(q):
                 where = "over all indications" if r["indication"] == "Total" else f"for {r['indication']}"
-                s = (f"{label} {where}: Table 2 prints {_fmt(p)}, the per-trial data add up to {_fmt(q)}"
+                s = (f"{label} {where}: Table 2 prints {format_count(p)}, the per-trial data add up to {format_count(q)}"
                      + (f" (difference {int(p) - int(q):+d})." if not (pd.isna(p) or pd.isna(q)) else "."))
                 if trials is not None and col == "n_aasc" and r["indication"] != "Total":
                     t = trials[trials["indication_group"] == r["indication"]]
-                    terms = " + ".join(f"{_fmt(v)} ({sid})" for sid, v in zip(t["study_id"], t["n_aasc"]))
+                    terms = " + ".join(f"{format_count(v)} ({sid})" for sid, v in zip(t["study_id"], t["n_aasc"]))
                     s = s[:-1] + f"; per trial: {terms}."
                 out.append(s)
     return out
@@ -148,5 +147,5 @@ def indication_bars(comparison: pd.DataFrame) -> pd.DataFrame:
 def indication_alt_text(comparison: pd.DataFrame, column: str, what: str) -> str:
     c = comparison[comparison["indication"] != "Total"]
     return f"Bar chart of {what} per indication: " + ", ".join(
-        f"{i} {_fmt(v)}" for i, v in zip(c["indication"], c[column])) + "."
+        f"{i} {format_count(v)}" for i, v in zip(c["indication"], c[column])) + "."
 

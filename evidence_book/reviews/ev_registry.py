@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from evidence_book.values import to_text
+
 GROUP_COLUMNS = {
     "indication_group": "Indication group",
     "status": "Status",
@@ -24,9 +26,6 @@ STATUS_ORDER = ("Not yet recruiting", "Recruiting", "Active, not recruiting", "C
 NOT_GIVEN = "Not given (observational)"
 
 
-def _txt(series: pd.Series) -> pd.Series:
-    return series.astype("string").str.strip().replace("", pd.NA)
-
 
 def totals(trials: pd.DataFrame) -> dict:
     """``n_trials``, ``participants`` (sum where listed), ``n_with_participants``, ``median_participants``,
@@ -40,14 +39,14 @@ def totals(trials: pd.DataFrame) -> dict:
         "median_participants": float(p.median()) if p.notna().any() else float("nan"),
         "max_participants": int(p.max()) if i is not None else 0,
         "max_nct": str(trials.loc[i, "nct_id"]) if i is not None else "",
-        "n_countries": int(_txt(trials["country"]).nunique()),
-        "n_groups": int(_txt(trials["indication_group"]).nunique()) if "indication_group" in trials else 0,
+        "n_countries": int(to_text(trials["country"]).nunique()),
+        "n_groups": int(to_text(trials["indication_group"]).nunique()) if "indication_group" in trials else 0,
     }
 
 
 def label_values(trials: pd.DataFrame, column: str) -> pd.Series:
     """The values of ``column`` as shown on the page (phases spelled out, empty → 'Not given')."""
-    v = _txt(trials[column])
+    v = to_text(trials[column])
     if column == "phase":
         return v.map(lambda x: NOT_GIVEN if x is pd.NA else PHASE_LABELS.get(x, f"Phase {x}")).astype("string")
     return v.fillna("Not given")
@@ -108,7 +107,7 @@ def trials_table(trials: pd.DataFrame) -> pd.DataFrame:
     """Table 2 of seed 002 in English: one row per registered trial."""
     return pd.DataFrame({
         "NCT id": trials["nct_id"], "Title": trials["title"], "Indication": trials["indication"],
-        "Indication group": _txt(trials["indication_group"]) if "indication_group" in trials else pd.NA,
+        "Indication group": to_text(trials["indication_group"]) if "indication_group" in trials else pd.NA,
         "Status": trials["status"], "Country": trials["country"],
         "Participants": trials["participants"], "Phase": label_values(trials, "phase"),
     }).reset_index(drop=True)
@@ -117,7 +116,7 @@ def trials_table(trials: pd.DataFrame) -> pd.DataFrame:
 def results_table(results: pd.DataFrame) -> pd.DataFrame:
     """Outcomes of MSC-EV use in people reported in §3.1 of seed 002 (completed_results.csv)."""
     return pd.DataFrame({
-        "NCT id": _txt(results["nct_id"]).fillna("none given"),
+        "NCT id": to_text(results["nct_id"]).fillna("none given"),
         "Indication": results["indication"], "Kind of study": results["study_kind"],
         "Patients": pd.to_numeric(results["n_patients"].astype("string").replace("", pd.NA), errors="coerce").astype("Int64"),
         "Finding (translated)": results["finding"],

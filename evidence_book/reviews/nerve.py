@@ -10,7 +10,7 @@ import re
 import pandas as pd
 
 from evidence_book.data import load_table
-from evidence_book.labels import format_p, study_label
+from evidence_book.labels import for_readers, format_p, study_label, study_labels, word
 from evidence_book.methods import describe, effects, quality, votes
 
 
@@ -81,12 +81,24 @@ def descriptive_counts(studies: pd.DataFrame, outcomes: pd.DataFrame) -> dict:
 
 def quality_table(scores: pd.DataFrame, threshold: int) -> pd.DataFrame:
     """Stated vs counted JBI score per study, and whether it reaches the threshold."""
-    out = scores[["study_id", "first_author", "year", "jbi_score_stated", "score_counted", "difference",
-                  "n_no", "n_unclear", "n_na"]].copy()
-    out["meets threshold (counted)"] = (out["score_counted"] >= threshold).map({True: "yes", False: "no"})
-    out["stated ≠ counted"] = (out["difference"].fillna(0) != 0).map({True: "differs", False: ""})
-    return out.rename(columns={"jbi_score_stated": "stated score", "score_counted": "counted score (yes items)",
-                               "n_no": "no", "n_unclear": "unclear", "n_na": "not applicable"})
+    out = pd.DataFrame({"Study": study_label(scores)})
+    out["Stated score"] = scores["jbi_score_stated"]
+    out["Counted score (yes items)"] = scores["score_counted"]
+    out["Stated ≠ counted"] = (scores["difference"].fillna(0) != 0).map({True: "differs", False: ""})
+    out["No"], out["Unclear"], out["Not applicable"] = scores["n_no"], scores["n_unclear"], scores["n_na"]
+    out[f"Meets {threshold}/13 (counted)"] = (scores["score_counted"] >= threshold).map({True: "yes", False: "no"})
+    return out
+
+
+def below_table(below: pd.DataFrame) -> pd.DataFrame:
+    """Studies under the quality threshold, for readers."""
+    return pd.DataFrame({"Study": study_label(below), "Counted score": below["score_counted"],
+                         "Stated score": below["jbi_score_stated"]})
+
+
+def threshold_table(scores: pd.DataFrame) -> pd.DataFrame:
+    """How many studies each threshold keeps, by stated and by counted score, with reader headers."""
+    return for_readers(quality.threshold_sensitivity(scores))
 
 
 def eligible_study_ids(jbi: pd.DataFrame, studies: pd.DataFrame, threshold: int) -> list[str]:
@@ -125,7 +137,9 @@ def vote_table(votes_df: pd.DataFrame) -> pd.DataFrame:
     out["favouring treatment"] = [pct(x) for x in out["proportion_favouring"]]
     out["95% CI (Wilson)"] = ["" if pd.isna(lo) else f"{100 * lo:.0f}–{100 * hi:.0f}%" for lo, hi in zip(out["ci_low"], out["ci_high"])]
     out["sign test p"] = [format_p(p) for p in out["sign_test_p"]]
-    return out.drop(columns=["proportion_favouring", "ci_low", "ci_high", "sign_test_p"])
+    out = out.drop(columns=["proportion_favouring", "ci_low", "ci_high", "sign_test_p"])
+    coded = [c for c in votes_df.columns if not pd.api.types.is_numeric_dtype(votes_df[c])]
+    return for_readers(out, coded=coded)
 
 
 # The review's headline statements per domain (claim ids in data/nerve/claims.csv).
@@ -141,9 +155,9 @@ def summary_of_findings(by_domain: pd.DataFrame, audit: pd.DataFrame) -> pd.Data
         claim = claims.loc[cid] if cid in claims.index else None
         p = r["sign_test_p"]
         rows.append({
-            "domain": r["domain"],
+            "domain": word(r["domain"]),
             "the review says": claim["quote"] if claim is not None else "",
-            "audit": "" if claim is None else f"{claim['verdict']} (claimed {claim['claimed_value']}, data {claim['recomputed_value']})",
+            "audit": "" if claim is None else f"{word(claim['verdict'])} (claimed {claim['claimed_value']}, data {claim['recomputed_value']})",
             "studies": r["n_studies"],
             "favour secretome": r["n_favours_treatment"],
             "favour control": r["n_favours_control"],
@@ -171,6 +185,14 @@ def group_means(outcomes: pd.DataFrame) -> pd.DataFrame:
     cols = ["study_id", "measure", "mean_treatment", "sd_treatment", "n_treatment", "mean_control", "sd_control",
             "n_control", "unit", "g", "computable", "reason"]
     return cont.loc[cont["mean_treatment"].notna(), cols].reset_index(drop=True)
+
+
+def group_means_table(means: pd.DataFrame, studies: pd.DataFrame) -> pd.DataFrame:
+    """`group_means` for readers: the study's label, headers in words, g rounded."""
+    out = means.drop(columns="computable").copy()
+    out["study_id"] = out["study_id"].map(study_labels(studies))
+    out["g"] = out["g"].round(2)
+    return for_readers(out)
 
 
 def measures_per_study(outcomes: pd.DataFrame) -> pd.Series:

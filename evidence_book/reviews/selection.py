@@ -5,11 +5,14 @@ it for the page.
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from evidence_book.data.prisma import NOT_REPORTED, MAIN_STAGES, arithmetic, counts_and_notes, summary
+from evidence_book.labels import pretty, word
 
-__all__ = ["arithmetic", "box_links", "prisma_summary", "prisma_table"]
+__all__ = ["arithmetic", "arithmetic_table", "box_links", "prisma_summary", "prisma_table"]
 
 prisma_summary = summary
 
@@ -49,3 +52,12 @@ def box_links(prisma: pd.DataFrame, record_lists: dict | None = None) -> dict:
             title = f"{name[:1].upper()}{name[1:]}: the review does not name these records"
         out[f"prisma:{stage}"] = (url, title)
     return out
+
+
+def arithmetic_table(prisma: pd.DataFrame) -> pd.DataFrame:
+    """The flow's checks for readers: stage names in words, the two sides, and the verdict in words."""
+    a = arithmetic(prisma)
+    return pd.DataFrame({
+        "check": [re.sub(r"[a-z]+(?:_[a-z0-9]+)+", lambda m: pretty(m.group(0)).lower(), c) for c in a["check"]],
+        "stated": a["left"], "from the other counts": a["right"], "status": a["status"].map(word),
+    })

@@ -82,7 +82,7 @@ def duplicate_id(root):
     header, rows = read_csv(root, STUDIES)
     first = rows[0][header.index("study_id")]
     set_cell(root, STUDIES, 3, "study_id", first)
-    return {}, [f"{where(STUDIES, 3, 'study_id')}: duplicate key ({first}), first used in row 1"]
+    return {}, [f"{where(STUDIES, 3, 'study_id')}: duplicate key ({first}), first used in row 1 (line 2)"]
 
 
 def orphan_reference(root):
@@ -226,12 +226,73 @@ def notebook_raises(root):
     return {}, ["section 'nerve-quality' (chapters/quality.ipynb)", "RuntimeError: boom"]
 
 
+def cr_only_line_endings(root):
+    (root / STUDIES).write_bytes((root / STUDIES).read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
+    return {}, [f"{STUDIES}, line 1: lines end with CR only"]
+
+
+def huge_cell(root):
+    set_cell(root, STUDIES, 2, "note", "x" * 200_000)
+    return {}, [f"{STUDIES}, line 3: not readable as CSV: a field is longer than 131,072 characters"]
+
+
+def exact_duplicate_row(root):
+    path = root / "data/nerve/outcomes.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines + [lines[3]]), encoding="utf-8")
+    n = len([ln for ln in lines if ln.strip()]) - 1 + 1
+    return {}, [f"data/nerve/outcomes.csv, row {n} (line {len(lines) + 1}): exact duplicate of row 3 (line 4)"]
+
+
+def notebook_broken_json(root):
+    path = root / "chapters/quality.ipynb"
+    path.write_text(path.read_text(encoding="utf-8")[:-40], encoding="utf-8")
+    return {}, ["chapters/quality.ipynb: not a notebook (invalid JSON at line"]
+
+
+def notebook_not_a_notebook(root):
+    (root / "chapters/quality.ipynb").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    return {}, ["chapters/quality.ipynb: not a notebook"]
+
+
+def toc_yaml_error(root):
+    (root / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: [unclosed\n")
+    return {}, ["_toc.yml:"]
+
+
+def threshold_below_range(root):
+    return {"overrides": ["jbi_threshold=-5"]}, [
+        "--set jbi_threshold=-5: section 'nerve-quality': parameter 'jbi_threshold' = -5 is out of its range 0..13"]
+
+
+def threshold_above_range(root):
+    return {"overrides": ["jbi_threshold=100000"]}, ["parameter 'jbi_threshold' = 100000 is out of its range 0..13"]
+
+
+def range_in_manifest(root):
+    path = root / "sections.yml"
+    text = path.read_text(encoding="utf-8")
+    assert "parameters: {jbi_threshold: 9}" in text
+    path.write_text(text.replace("parameters: {jbi_threshold: 9}", "parameters: {jbi_threshold: 14}", 1), encoding="utf-8")
+    return {}, ["sections.yml: section 'nerve-quality': parameter 'jbi_threshold' = 14 is out of its range 0..13"]
+
+
+def bad_timeout(root):
+    path = root / "sections.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("title: Study selection (PRISMA)", "title: Study selection (PRISMA)\n    timeout: soon", 1), encoding="utf-8")
+    return {}, ["sections.yml: section 'nerve-selection': 'timeout' must be whole seconds"]
+
+
 CASES = [missing_column, wrong_type, fractional_int, unknown_category, unknown_sex, duplicate_id, orphan_reference,
          study_without_reference,
          negative_count, required_empty, prisma_arithmetic, empty_file, binary_file, latin1_file, ragged_row,
          line_after_multiline_field, line_after_blank_line, ragged_row_after_blank_line,
          twelve_jbi_items, missing_file, bad_boolean, malformed_nct, unknown_parameter, wrongly_typed_parameter,
-         unknown_section, unknown_parameter_in_manifest, notebook_raises]
+         unknown_section, unknown_parameter_in_manifest, notebook_raises,
+         cr_only_line_endings, huge_cell, exact_duplicate_row, notebook_broken_json,
+         notebook_not_a_notebook, toc_yaml_error, threshold_below_range, threshold_above_range, range_in_manifest,
+         bad_timeout]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.__name__ for c in CASES])

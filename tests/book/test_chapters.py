@@ -77,3 +77,27 @@ def test_stricter_threshold_changes_quality_listing_and_synthesis(book, tmp_path
     assert int(g["n_excluded"]) == n_below and int(g["n_included"]) == len(scores) - n_below
     page = (root / "_build/html/chapters/nerve-quality.html").read_text()
     assert "Studies below 10/13" in page
+
+
+def test_no_page_shows_a_data_identifier(book):
+    """Readers see words ("in vitro", "does not hold"), never the data's codes; the data dictionary is
+    the one page about the codes themselves, and the provenance note names files for analysts."""
+    from site_support import toc_pages
+    from visible_text import identifiers_in, visible_text
+
+    shown = {}
+    for page in toc_pages(book):
+        if page.endswith("data-dictionary.html"):
+            continue
+        ids = identifiers_in(visible_text((book / "_build/html" / page).read_text(encoding="utf-8")))
+        if ids:
+            shown[page] = ids
+    assert not shown, f"identifiers visible to readers: {shown}"
+
+
+def test_the_identifier_scan_sees_visible_text_and_skips_provenance():
+    from visible_text import identifiers_in, visible_text
+
+    html = ('<p>Domain in_vitro</p><script>var x="does_not_hold"</script>'
+            '<div class="admonition provenance"><p>data/nerve/outcomes.csv favours_control</p></div>')
+    assert identifiers_in(visible_text(html)) == ["in_vitro"]

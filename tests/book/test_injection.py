@@ -19,6 +19,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import write_notebook
 from site_support import (CHROMIUM, IN_CI, browser, copy_built, offline_context, run_build, serve,
@@ -77,14 +78,14 @@ def poison(root: Path) -> None:
         buf = io.StringIO()
         csv.writer(buf, lineterminator="\n").writerows(rows)
         path.write_text(buf.getvalue(), encoding="utf-8")
-    sections = (root / "sections.yml").read_text(encoding="utf-8").rstrip("\n") + "\n"
+    manifest = yaml.safe_load((root / "sections.yml").read_text(encoding="utf-8"))
     toc = (root / "_toc.yml").read_text(encoding="utf-8").rstrip("\n") + "\n"
     for sid, code in PROBES.items():
         write_notebook(root / "chapters" / f"{sid.replace('-', '_')}.ipynb", "who = 'probe'", code,
                        "# Injection probe\n\nGlued author: {glue:text}`probe_author`")
-        sections += f"  - {{id: {sid}, notebook: chapters/{sid.replace('-', '_')}.ipynb, title: Probe}}\n"
+        manifest["sections"].append({"id": sid, "notebook": f"chapters/{sid.replace('-', '_')}.ipynb", "title": "Probe"})
         toc += f"      - file: chapters/{sid}\n"  # into the last part (Appendix)
-    (root / "sections.yml").write_text(sections, encoding="utf-8")
+    (root / "sections.yml").write_text(yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True), encoding="utf-8")
     (root / "_toc.yml").write_text(toc, encoding="utf-8")
 
 

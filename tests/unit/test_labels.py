@@ -21,3 +21,11 @@ def test_study_labels_are_first_author_and_year():
 
 def test_pretty_spells_out_slugs():
     assert pretty("favours_treatment") == "Favours treatment"
+
+
+def test_coded_values_inside_free_text_become_words():
+    from evidence_book.labels import words_in_text
+
+    assert words_in_text("every study has an outcome coded favours_treatment; n_x>=1") == \
+        "every study has an outcome coded favours treatment; n_x>=1"
+    assert words_in_text(None) == ""

@@ -1,17 +1,9 @@
 """Tests of evidence_book.figures.effect_direction."""
 from __future__ import annotations
 
-import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
 from evidence_book.figures import effect_direction  # noqa: E402
 from evidence_book.figures.style import DIRECTION_MARKERS  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def close_all():
-    yield
-    plt.close("all")
 
 
 def test_effect_direction_markers_and_pages():

@@ -2,19 +2,11 @@
 from __future__ import annotations
 
 import matplotlib
-import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from evidence_book.figures.prisma import plot_prisma  # noqa: E402
 from evidence_book.data import prisma as prisma_model  # noqa: E402
 from evidence_book.figures import prisma  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def all_texts(fig):
@@ -81,12 +73,6 @@ def test_prisma_text_is_wrapped_inside_boxes():
 
 
 
-
-
-@pytest.fixture(autouse=True)
-def close_all():
-    yield
-    plt.close("all")
 
 
 def texts(fig) -> list[str]:

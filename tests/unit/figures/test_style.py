@@ -1,18 +1,10 @@
 """Tests of evidence_book.figures.style."""
 from __future__ import annotations
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from evidence_book.data.schemas import DIRECTIONS, JBI_ANSWERS, ROB
 from evidence_book.figures.style import (DIRECTION_COLOURS, DIRECTION_MARKERS, JUDGEMENT_COLOURS,  # noqa: E402
                                          figure, paginate)
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def test_every_coded_value_of_the_schemas_has_a_colour_and_a_mark():

@@ -2,18 +2,11 @@
 from __future__ import annotations
 
 import matplotlib
-import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 from evidence_book.figures import traffic_light  # noqa: E402
 from evidence_book.figures.style import JUDGEMENT_COLOURS  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def close_all():
-    yield
-    plt.close("all")
 
 
 def texts(fig) -> list[str]:
@@ -53,3 +46,25 @@ def test_overall_judgement_groups_by_tool():
                        "tool": ["RoB 2", "ROBINS-I", "RoB 2"]})
     (fig,) = traffic_light.plot_overall_judgement(df, judgement="risk_of_bias", group="tool")
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["a", "c", "b"]  # grouped by tool
+
+
+@pytest.mark.parametrize("tool, values, expected_legend", [
+    ("RoB 2", ["Low", "Some concerns", "No information"], ["+  Low", "−  Some concerns", "×  High", "?  No information"]),
+    ("ROBINS-I", ["Moderate", "Critical", "Serious"],
+     ["+  Low", "−  Moderate", "×  Serious", "!  Critical", "?  No information"]),
+    ("JBI", ["yes", "not_applicable", "unclear"], ["+  Yes", "−  No", "?  Unclear", "NA  Not applicable"]),
+])
+def test_each_tool_has_its_own_colours_symbols_and_full_legend(tool, values, expected_legend):
+    df = pd.DataFrame({"study_id": ["a", "b", "c"], "item": ["D1"] * 3, "answer": values})
+    (fig,) = traffic_light.plot_traffic_light(df, tool=tool)
+    ax = fig.axes[0]
+    assert [to_hex(c) for c in ax.collections[0].get_facecolors()] == [JUDGEMENT_COLOURS[v].lower() for v in values]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == expected_legend
+
+
+def test_summary_bar_weighted_by_study_size():
+    df = pd.DataFrame({"item": ["D1", "D1"], "answer": ["Low", "High"], "n": [30, 10]})
+    plain = texts(traffic_light.plot_judgement_summary(df, tool="RoB 2"))
+    weighted = texts(traffic_light.plot_judgement_summary(df, tool="RoB 2", weight="n"))
+    assert "50%" in plain and "75%" in weighted and "25%" in weighted
+    assert "Share of studies, weighted by size (%)" in weighted

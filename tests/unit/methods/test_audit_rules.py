@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from evidence_book.reviews import audit
 from evidence_book.methods.audit_rules import CannotCheck, compare, recompute, select
 
 

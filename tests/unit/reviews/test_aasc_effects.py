@@ -62,3 +62,19 @@ def test_pooled_wound_healing_matches_two_study_formula(method):
     mu = (w1 * y1 + w2 * y2) / (w1 + w2)
     assert p["tau2"].iloc[0] == pytest.approx(tau2, rel=1e-4)
     assert p["estimate"].iloc[0] == pytest.approx(math.exp(mu), rel=1e-4)
+
+
+def test_sensitivity_and_summary_of_findings_for_the_pooled_family():
+    from evidence_book.reviews import aasc_certainty
+    f = aasc_effects.forest_data(load_table("aasc", "outcomes_binary"), load_table("aasc", "trials"), "RR")
+    fam = aasc_effects.pooled_estimates(f)["family"].iloc[0]
+    sens = aasc_effects.sensitivity_table(f, fam)
+    assert sens.loc[sens["Analysis"] == "Leave one out", "Note"].iloc[0] == "needs at least 3 studies; 2 pooled"
+    assert "needs at least 10 studies" in sens["Note"].iloc[-1]
+    sof = aasc_certainty.summary_of_findings(f, load_table("aasc", "certainty"))
+    row = sof.iloc[0]
+    assert (row["Trials"], row["Participants"]) == (2, 22 + 17 + 23 + 23)  # Moon 12 weeks; Mrozikiewicz-Rakowska
+    assert row["Certainty (this book)"] == "Very low"  # High − 1 (risk of bias) − 2 (imprecision)
+    assert row["Rated down for"] == "Risk of bias (−1); Imprecision (−2)"
+    weights = aasc_effects.family_forest(f, fam)["weight"]
+    assert weights.sum() == pytest.approx(100) and list(f["risk_of_bias"].dropna().unique())

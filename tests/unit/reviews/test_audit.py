@@ -56,3 +56,38 @@ def test_total_animals_claim_follows_the_data(tmp_path):
     after = audit.audit_review("nerve", root=data).set_index("claim_id")
     assert after.at[cid, "recomputed_value"] == str(int(studies["n_animals"].sum()) + 40)
     assert before.at[cid, "verdict"] == "holds" and after.at[cid, "verdict"] == "does_not_hold"
+
+
+@pytest.mark.parametrize("review, cid, expected", [
+    ("nerve", "nerve-c69", "does_not_hold"),   # (26009 − 20612) / 20612 = 26.2%, not 64%
+    ("aasc", "aasc-c138", "does_not_hold"),    # 73% of n = 6 is impossible (4/6 = 66.7%, 5/6 = 83.3%)
+    ("aasc", "aasc-c120", "does_not_hold"),    # 13 of any whole n is never 69% (13/19 = 68.4%, 13/18 = 72.2%)
+    ("nerve", "nerve-c67", "does_not_hold"),   # cites ref 18, not an included study
+    ("nerve", "nerve-c60", "holds"),           # a citation list is not a count
+    ("nerve", "nerve-c61", "holds"),           # "in certain studies [..]" is not "only these"
+    ("nerve", "nerve-c53", "holds"),           # "one study … [52]" is an example
+    ("nerve", "nerve-c64", "cannot_check"),    # cong2025 coded exosomes from this very sentence
+    ("nerve", "nerve-c31", "does_not_hold"),   # "always exceeding" 9 while two studies score 9
+])
+def test_issue_examples(review, cid, expected):
+    result = audit.audit_review(review, root=REPO).set_index("claim_id")
+    assert result.at[cid, "verdict"] == expected
+    assert result.at[cid, "arithmetic"]
+
+
+def test_one_discrepancy_counted_once():
+    result = audit.audit_review("aasc", root=REPO).set_index("claim_id")
+    for cid in ("aasc-c88", "aasc-c111"):
+        assert result.at[cid, "verdict"] == "does_not_hold"
+        assert set(result.at[cid, "root_claim_id"].split("; ")) == {"aasc-c27", "aasc-c43"}
+    s = audit.summary(result.reset_index())
+    linked = (result["root_claim_id"] != "").sum()
+    assert linked >= 2 and s["independent_errors"] == s["does_not_hold"] - linked
+
+
+def test_csv_columns_kept_and_extended():
+    result = audit.audit_review("nerve", root=REPO)
+    for col in ("review", "claim_id", "location", "quote", "claimed_value", "recomputed_value", "verdict", "rule",
+                "how", "note", "rule_kind", "arithmetic", "root_claim_id"):
+        assert col in result.columns
+    assert result["arithmetic"].ne("").all()

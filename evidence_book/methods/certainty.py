@@ -1,0 +1,57 @@
+"""GRADE-style certainty: signals computed from the data, and the rating from recorded judgements.
+
+The signals (share of studies at high risk of bias, I² and the prediction interval, whether the
+CI crosses the null, animal model vs people, whether small-study tests are possible) inform a
+judgement; the judgement itself (levels rated down, with a reason) is data, recorded by a person
+in ``certainty.csv``. `rate` applies GRADE's arithmetic: start level minus the downgrades,
+floored at "Very low" (Guyatt et al. 2008; GRADE handbook §5).
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+LEVELS = ("Very low", "Low", "Moderate", "High")
+DOMAINS = ("risk_of_bias", "inconsistency", "imprecision", "indirectness", "publication_bias")
+
+
+def signals(summary: dict, rob: list, null_value: float = 1.0, in_people: bool = True,
+            small_study_min_k: int = 10) -> dict:
+    """One short text per GRADE domain from a pooled ``summary`` (`pooling.pool_2x2` keys) and the
+    pooled studies' overall risk-of-bias judgements ``rob``."""
+    k = int(summary["k"])
+    rob = [r for r in rob if isinstance(r, str)]
+    high = sum(r in ("High", "Serious", "Critical") for r in rob)
+    low = sum(r == "Low" for r in rob)
+    pi_lo, pi_hi = summary.get("pi_low", math.nan), summary.get("pi_high", math.nan)
+    pi = ("no prediction interval (k < 3)" if pd.isna(pi_lo) else
+          f"prediction interval {pi_lo:.2f} to {pi_hi:.2f}" + (" crosses the null" if pi_lo < null_value < pi_hi else ""))
+    crosses = summary["ci_low"] < null_value < summary["ci_high"]
+    return {
+        "risk_of_bias": f"{high} of {k} at high risk, {low} at low risk",
+        "inconsistency": f"I² = {summary['i2']:.0f}%; {pi}",
+        "imprecision": (f"95% CI {summary['ci_low']:.2f} to {summary['ci_high']:.2f} "
+                        + ("crosses the null" if crosses else "excludes the null")),
+        "indirectness": "people" if in_people else "animal model, not people",
+        "publication_bias": (f"k = {k}: small-study tests not possible (need {small_study_min_k})"
+                             if k < small_study_min_k else f"k = {k}: small-study tests possible"),
+    }
+
+
+def rate(judgements: pd.DataFrame) -> tuple[str, list[str]]:
+    """(certainty level, ["Domain: rated down n (reason)", …]) for one outcome's judgement rows.
+
+    ``judgements``: columns ``start, domain, downgrade, reason``; every domain of `DOMAINS` must
+    appear exactly once and ``start`` must be one level.
+    """
+    starts = set(judgements["start"])
+    if len(starts) != 1 or next(iter(starts)) not in LEVELS:
+        raise ValueError(f"one starting level needed, got {sorted(map(str, starts))}")
+    domains = list(judgements["domain"])
+    if sorted(domains) != sorted(DOMAINS):
+        raise ValueError(f"each of {DOMAINS} must be judged once, got {domains}")
+    total = int(judgements["downgrade"].astype(int).sum())
+    level = LEVELS[max(0, LEVELS.index(next(iter(starts))) - total)]
+    reasons = [f"{d}: rated down {int(n)}" for d, n in zip(judgements["domain"], judgements["downgrade"]) if int(n) > 0]
+    return level, reasons

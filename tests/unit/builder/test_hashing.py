@@ -1,0 +1,27 @@
+"""Tests of evidence_book.builder.hashing: what counts as a change."""
+from __future__ import annotations
+
+from evidence_book.builder.hashing import ABSENT, canonical, file_hash, tree_hash, walk_files
+
+
+def test_tree_hash_sees_content_names_and_skips(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.py").write_text("1")
+    (tmp_path / "skip").mkdir()
+    (tmp_path / "skip" / "y.py").write_text("2")
+    first = tree_hash(tmp_path, skip_dirs={"skip"})
+    (tmp_path / "skip" / "y.py").write_text("changed")
+    assert tree_hash(tmp_path, skip_dirs={"skip"}) == first  # skipped folders do not count
+    (tmp_path / "a" / "x.py").write_text("2")
+    assert tree_hash(tmp_path, skip_dirs={"skip"}) != first
+    (tmp_path / "a" / "x.py").rename(tmp_path / "a" / "z.py")
+    renamed = tree_hash(tmp_path, skip_dirs={"skip"})
+    (tmp_path / "a" / "z.py").rename(tmp_path / "a" / "x.py")
+    assert renamed != tree_hash(tmp_path, skip_dirs={"skip"})  # a rename is a change
+    (tmp_path / "a" / "notes.txt").write_text("t")
+    assert [p.name for p in walk_files(tmp_path, suffixes={".py"})] == ["x.py", "y.py"]
+
+
+def test_missing_file_and_canonical_json(tmp_path):
+    assert file_hash(tmp_path / "none") == ABSENT
+    assert canonical({"b": 1, "a": [1, 2]}) == canonical({"a": [1, 2], "b": 1}) == '{"a":[1,2],"b":1}'

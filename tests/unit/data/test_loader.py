@@ -1,0 +1,71 @@
+"""Tests of evidence_book.data.loader on small files written by the test (no build)."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import REPO
+from evidence_book.data.loader import DataError, cross_file, load_table, validate_all
+from evidence_book.data.schemas import BY_NAME
+
+
+def book_with(tmp_path, rel: str, text: str):
+    """A root with data/ holding only the one file (enough for load_table)."""
+    p = tmp_path / rel
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(text, encoding="utf-8")
+    (tmp_path / "sections.yml").write_text("sections: []\n")
+    return tmp_path
+
+
+PIO_HEADER = "element,description,source,location,quote,note\n"
+
+
+def test_typed_columns_and_empty_cells(tmp_path):
+    root = book_with(tmp_path, "data/nerve/pio.csv", PIO_HEADER + "P,rats,s,l,,\nI,secretome,s,l,,why\n")
+    df = load_table("nerve", "pio", root=root)
+    assert list(df["element"]) == ["P", "I"]
+    assert df["quote"].isna().all() and df.loc[1, "note"] == "why"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "file is empty"),
+    (PIO_HEADER + "P,rats\n", "row 1 (line 2): has 2 fields, the header has 6"),
+    (PIO_HEADER.replace("description", "descr"), "line 1: missing column(s) 'description'"),
+    (PIO_HEADER + ",rats,s,l,,\n", "row 1 (line 2), column 'element': a value is required"),
+])
+def test_errors_name_file_row_and_column(tmp_path, text, message):
+    root = book_with(tmp_path, "data/nerve/pio.csv", text)
+    with pytest.raises(DataError, match=r"data/nerve/pio\.csv") as e:
+        load_table("nerve", "pio", root=root)
+    assert message in str(e.value)
+
+
+def test_a_quoted_field_spanning_lines_keeps_the_line_numbers(tmp_path):
+    root = book_with(tmp_path, "data/nerve/pio.csv", PIO_HEADER + 'P,"two\nlines",s,l,,\n,x,s,l,,\n')
+    with pytest.raises(DataError, match=r"row 2 \(line 4\), column 'element'"):
+        load_table("nerve", "pio", root=root)
+
+
+def test_bool_and_number_columns_reject_other_words(tmp_path):
+    t = BY_NAME[("aasc", "trials")]
+    header = ",".join(c.name for c in t.columns)
+    row = {c.name: "" for c in t.columns} | {"study_id": "x2020", "first_author": "X", "year": "2020",
+                                               "randomized": "perhaps", "n_patients": "ten", "source": "s", "location": "l"}
+    root = book_with(tmp_path, "data/aasc/trials.csv", header + "\n" + ",".join(row[c.name] for c in t.columns) + "\n")
+    with pytest.raises(DataError) as e:
+        load_table("aasc", "trials", root=root)
+    assert "column 'randomized': expected true or false, got 'perhaps'" in str(e.value)
+    assert "column 'n_patients': expected a whole number, got 'ten'" in str(e.value)
+
+
+def test_the_repository_data_validate():
+    assert validate_all(REPO) == sum(1 for t in BY_NAME.values() if (REPO / t.path).exists())
+
+
+def test_a_study_missing_a_jbi_item_is_named_with_the_items_expected():
+    frames = {key: load_table(*key, root=REPO) for key in [("nerve", "studies"), ("nerve", "jbi"), ("nerve", "references")]}
+    jbi = frames[("nerve", "jbi")]
+    study = jbi["study_id"].iloc[0]
+    frames[("nerve", "jbi")] = jbi.drop(index=jbi.index[(jbi["study_id"] == study) & (jbi["item"] == "Q13")])
+    errors = cross_file(frames)
+    assert errors == [f"data/nerve/jbi.csv: study '{study}' has 12 JBI items, expected 13 (Q1–Q13)"]

@@ -176,6 +176,14 @@ def glue(name: str, value, fmt: str | None = None) -> None:
     _glue(name, value if fmt is None else format(value, fmt), display=False)
 
 
+def glue_link(name: str, text: str, url: str) -> None:
+    """Glue a link for the prose (`{glue:md}` in Markdown cells): e.g. a cited work's entry on a
+    References page, whose address the package computes (a typed anchor would break silently)."""
+    from myst_nb import glue as _glue
+
+    _glue(name, Markdown(f"[{md_escape(text)}]({url})"), display=False)
+
+
 def say(text: str) -> None:
     """A sentence built from data values, shown as escaped Markdown."""
     display(Markdown(md_escape(text)))

@@ -59,6 +59,19 @@ def T(review, name, doc, cols, key=()):
     return Table(review, name, doc, tuple(cols) + tuple(c for c in PROV if c.name not in names), tuple(key))
 
 
+def certainty_columns(outcome_doc: str, start_doc: str) -> list:
+    """The columns of a ``certainty.csv``: one recorded GRADE judgement per outcome and domain."""
+    return [
+        Col("outcome", required=True, doc=outcome_doc),
+        Col("start", required=True, allowed=CERTAINTY_LEVELS, doc=start_doc),
+        Col("domain", required=True, allowed=CERTAINTY_DOMAINS),
+        Col("downgrade", "int", required=True, min=0, max=2, doc="levels rated down for this domain"),
+        Col("reason", required=True, doc="why, citing the signal computed from the data"),
+        Col("source", required=True, allowed=("this book",), doc="who made the judgement"),
+        Col("location", required=True, doc="page whose numbers the judgement rests on"),
+    ]
+
+
 TABLES = [
     T("nerve", "studies", "Included rat studies (review Table 2, scores from Table 3).", [
         Col("study_id", required=True, pattern=SLUG, doc="stable slug, first author + year"),
@@ -92,6 +105,11 @@ TABLES = [
         Col("kind", required=True, allowed=("inclusion", "exclusion")), Col("criterion", required=True)]),
     T("nerve", "prisma", "PRISMA 2020 flow counts; empty where the review does not report them.", [
         Col("stage", required=True, pattern=SLUG), Col("count", "int", min=0)], key=("stage",)),
+    T("nerve", "certainty", "This book's GRADE-style certainty judgements per outcome domain of the rat studies "
+      "(not the review's).",
+      certainty_columns("outcome domain as vote-counted on the synthesis page",
+                        "starting certainty (High for controlled animal experiments, Hooijmans et al. 2018)"),
+      key=("outcome", "domain")),
     T("aasc", "trials", "Controlled clinical trials of allogeneic adipose stem cells (review Table 1).", [
         Col("study_id", required=True, pattern=SLUG), Col("ref", "int", min=1), Col("first_author", required=True),
         Col("year", "int", required=True, min=1900, max=2100), Col("design"),
@@ -116,15 +134,9 @@ TABLES = [
         Col("treatment_related", "bool"), Col("count_unit")]),
     T("aasc", "prisma", "PRISMA 2020 flow counts of the AASC review.", [
         Col("stage", required=True, pattern=SLUG), Col("count", "int", min=0)], key=("stage",)),
-    T("aasc", "certainty", "This book's GRADE-style certainty judgements per pooled outcome (not the review's).", [
-        Col("outcome", required=True, doc="outcome family as pooled on the effects page"),
-        Col("start", required=True, allowed=CERTAINTY_LEVELS, doc="starting certainty (High for trials)"),
-        Col("domain", required=True, allowed=CERTAINTY_DOMAINS),
-        Col("downgrade", "int", required=True, min=0, max=2, doc="levels rated down for this domain"),
-        Col("reason", required=True, doc="why, citing the signal computed from the data"),
-        Col("source", required=True, allowed=("this book",), doc="who made the judgement"),
-        Col("location", required=True, doc="page whose numbers the judgement rests on"),
-    ], key=("outcome", "domain")),
+    T("aasc", "certainty", "This book's GRADE-style certainty judgements per pooled outcome (not the review's).",
+      certainty_columns("outcome family as pooled on the effects page", "starting certainty (High for trials)"),
+      key=("outcome", "domain")),
     T("ev", "trials", "Registered clinical trials of MSC extracellular vesicles (seed 002 Table 2).", [
         Col("nct_id", required=True, pattern=r"^NCT\d{8}$"), Col("title"), Col("indication"),
         Col("status"), Col("country"), Col("participants", "int", min=0), Col("phase"),

@@ -39,6 +39,31 @@ def signals(summary: dict, rob: list, null_value: float = 1.0, in_people: bool =
     }
 
 
+def vote_signals(votes: dict, n_subjects: int, n_short: int, n_below: int, threshold: int,
+                 subjects: str = "animals", in_people: bool = False, small_study_min_k: int = 10) -> dict:
+    """One short text per GRADE domain for an outcome synthesised by vote counting (no effect sizes).
+
+    ``votes``: one row of `votes.vote_count` (``n_studies, n_favours_treatment, n_favours_control,
+    n_no_difference, n_unclear, sign_test_p``); ``n_subjects``: participants or animals in those
+    studies; ``n_short``: studies falling short on at least one appraisal item; ``n_below``: studies
+    under the quality ``threshold``. With directions only there is no CI of an effect, so imprecision
+    rests on the number of studies and subjects and the sign test.
+    """
+    k = int(votes["n_studies"])
+    fav, against = int(votes["n_favours_treatment"]), int(votes["n_favours_control"])
+    other = int(votes["n_no_difference"]) + int(votes["n_unclear"])
+    p = votes["sign_test_p"]
+    p_text = "no sign test (no study with a direction)" if pd.isna(p) else f"sign test p = {p:.2g}"
+    return {
+        "risk_of_bias": f"{n_short} of {k} fall short on at least one appraisal item; {n_below} below the threshold ({threshold})",
+        "inconsistency": f"{fav} of {k} favour the treatment, {against} favour control, {other} no difference or unclear",
+        "imprecision": f"{n_subjects} {subjects} in {k} studies; directions only, no pooled effect; {p_text}",
+        "indirectness": "people" if in_people else "animal model, not people",
+        "publication_bias": (f"k = {k}: small-study tests not possible (need {small_study_min_k} and effect sizes)"
+                             if k < small_study_min_k else f"k = {k}, but no effect sizes: small-study tests not possible"),
+    }
+
+
 def rate(judgements: pd.DataFrame) -> tuple[str, list[str]]:
     """(certainty level, ["Domain: rated down n (reason)", …]) for one outcome's judgement rows.
 

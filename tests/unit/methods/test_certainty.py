@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import pytest
 
-from evidence_book.methods.certainty import DOMAINS, rate, signals
+from evidence_book.methods.certainty import DOMAINS, rate, signals, vote_signals
 
 
 def judgements(downs, start="High"):
@@ -34,3 +34,21 @@ def test_signals_from_a_summary():
     assert sig["indirectness"] == "animal model, not people" and "not possible" in sig["publication_bias"]
     s2 = {**s, "ci_low": 1.1, "pi_low": math.nan}
     assert "excludes the null" in signals(s2, [])["imprecision"]
+
+
+def test_vote_signals_for_directions_only():
+    votes = {"n_studies": 6, "n_favours_treatment": 4, "n_favours_control": 1, "n_no_difference": 0,
+             "n_unclear": 1, "sign_test_p": 0.375}  # 4 of 5 with a direction: 2 × P(X ≥ 4 | 5, ½) = 2 × 6/32
+    s = vote_signals(votes, n_subjects=120, n_short=5, n_below=1, threshold=9, subjects="rats")
+    assert set(s) == set(DOMAINS)
+    assert s["risk_of_bias"] == "5 of 6 fall short on at least one appraisal item; 1 below the threshold (9)"
+    assert s["inconsistency"] == "4 of 6 favour the treatment, 1 favour control, 1 no difference or unclear"
+    assert s["imprecision"] == "120 rats in 6 studies; directions only, no pooled effect; sign test p = 0.38"
+    assert s["indirectness"] == "animal model, not people"
+    assert s["publication_bias"].startswith("k = 6: small-study tests not possible")
+
+
+def test_vote_signals_without_any_direction_say_there_is_no_sign_test():
+    votes = {"n_studies": 2, "n_favours_treatment": 0, "n_favours_control": 0, "n_no_difference": 0,
+             "n_unclear": 2, "sign_test_p": float("nan")}
+    assert "no sign test" in vote_signals(votes, 10, 0, 0, 9)["imprecision"]

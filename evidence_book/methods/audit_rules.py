@@ -130,6 +130,14 @@ def recompute(claim: pd.Series, tables) -> tuple[object, str]:
             raise CannotCheck(f"{table} has no column '{col}'")
         n = rows[col].dropna().nunique()
         return n, how + f": distinct {col}"
+    if rule == "sum" and col and "|" in col:  # `a|b`: the row totals a + b, summed over the rows
+        parts = [_column(rows, c.strip(), table) for c in col.split("|")]
+        both = pd.concat(parts, axis=1)
+        vals = both.dropna().sum(axis=1)
+        if vals.empty:
+            raise CannotCheck(f"no row reports all of {col}")
+        missing = len(rows) - len(vals)
+        return float(vals.sum()), how + f" of {col.replace('|', ' + ')}" + (f" ({missing} rows not reported)" if missing else "")
     if rule in ("sum", "min", "max"):
         vals = _column(rows, col, table).dropna()
         if vals.empty:

@@ -257,6 +257,28 @@ def _difference(claim, df, table) -> Result:
                   arith, rows=list(rows.index))
 
 
+_TERM = re.compile(r"([+−-]?)\s*(\d+(?:\.\d+)?)")
+
+
+def _parts(claim) -> Result:
+    """A total against its parts printed beside it (condition `parts=107+105`, `parts=74-70`): the sentence's
+    own arithmetic, e.g. '212 patients were randomized: 107 to Cx601 and 105 to placebo'."""
+    lit = {c.column: c.value for c in parse_conditions(claim.get("condition"))}
+    if "parts" not in lit:
+        raise CannotCheck("a sum without a table needs its parts (condition parts=a+b)")
+    text = lit["parts"].replace(" ", "")
+    terms = _TERM.findall(text)
+    if not terms or "".join(sign + num for sign, num in terms) != text.replace("−", "-"):
+        raise CannotCheck(f"cannot read parts '{lit['parts']}'")
+    total = sum(float(n) * (-1 if sign in "-−" and sign else 1) for sign, n in terms)
+    op, claimed = _claimed_op(claim)
+    ok = _meets(op, claimed, total, _tol(claim))
+    expr = " ".join((("− " if sign in "-−" and sign else "+ ") if i else ("−" if sign in "-−" and sign else "")) + n
+                    for i, (sign, n) in enumerate(terms))
+    arith = f"{expr} = {fmt(total)} {'=' if ok else '≠'} {claimed}"
+    return Result("holds" if ok else "does_not_hold", fmt(total), "the parts printed with the total (see note)", arith)
+
+
 def _percent_of(claim, df, table) -> Result:
     """100 × a / b of one row (e.g. patients who received AASCs of all patients) against a stated percentage."""
     row, rows = _one_row(df, claim, table)
@@ -388,6 +410,10 @@ def evaluate(claim: pd.Series, tables) -> Result:
         if not rule:
             raise CannotCheck(_text(claim, "note") or "no rule covers this claim")
         table = _text(claim, "table")
+        if not table and rule == "sum":
+            res = _parts(claim)
+            res.kind = kind
+            return res
         if not table and rule not in ("granularity", "pvalue"):
             raise CannotCheck(f"rule '{rule}' needs a table")
         df = tables(table) if table else pd.DataFrame()

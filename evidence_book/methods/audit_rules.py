@@ -57,6 +57,11 @@ def _mask(df: pd.DataFrame, cond: Condition, table: str) -> pd.Series:
         want = cond.value.strip().lower() in TRUE_WORDS
         m = s == want
     elif pd.api.types.is_numeric_dtype(s.dtype):
+        if cond.value in df.columns and cond.op != "~":  # `followup<baseline`: one column against another
+            v = _numeric_if_possible(df[cond.value])
+            if not pd.api.types.is_numeric_dtype(v.dtype):
+                raise CannotCheck(f"{table}.{cond.value} is not numeric")
+            return {"=": s == v, "!=": s != v, ">=": s >= v, "<=": s <= v, ">": s > v, "<": s < v}[cond.op].fillna(False).astype(bool)
         try:
             v = float(cond.value)
         except ValueError:

@@ -228,3 +228,23 @@ def test_granularity_in_a_subgroup_of_known_size():
     # 59% of a subgroup of at most 25: 10/17 = 58.8% → possible; 3% of at most 25: 1/25 = 4%, nothing rounds to 3%
     assert run(rule="granularity", table="", condition="n<=25", claimed_value="59").verdict == "holds"
     assert run(rule="granularity", table="", condition="n<=25", claimed_value="3").verdict == "does_not_hold"
+
+
+def test_total_against_the_parts_printed_beside_it():
+    # "212 patients were randomized: 107 to Cx601 and 105 to placebo": 107 + 105 = 212
+    r = run(rule="sum", table="", condition="parts=107+105", claimed_value="212")
+    assert r.verdict == "holds" and r.arithmetic == "107 + 105 = 212 = 212"
+    # "70 after duplicates were removed (n = 4)" from 74: 74 − 70 = 4; a stated 5 would not hold
+    assert run(rule="sum", table="", condition="parts=74-70", claimed_value="4").verdict == "holds"
+    r = run(rule="sum", table="", condition="parts=70-24-16-8", claimed_value="23")
+    assert r.verdict == "does_not_hold" and r.arithmetic == "70 − 24 − 16 − 8 = 22 ≠ 23"
+    assert run(rule="sum", table="", condition="parts=7 plus 8", claimed_value="15").verdict == "cannot_check"
+
+
+def test_universal_comparing_two_columns_of_each_row():
+    # "improvement in all patients", i.e. followup < baseline in every row: v (0.62 → 0.61) and w (58.35 → 16.75)
+    # fell; u rose (0.13 → 0.18) and x stayed (0.62 → 0.62), so over all four rows the universal fails
+    f = "study_id=v|w"
+    assert run(rule="all", table="t/printed", filter=f, condition="followup<baseline", claimed_value="true").verdict == "holds"
+    r = run(rule="all", table="t/printed", condition="followup<baseline", claimed_value="true")
+    assert r.verdict == "does_not_hold" and "not: u, x" in r.arithmetic

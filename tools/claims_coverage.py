@@ -60,7 +60,7 @@ def load(review: str, root: Path = REPO):
 
 
 def report(root: Path = REPO) -> str:
-    head = ["| review | pass-2 sentences | pass-1 claim rows | pass-2 sentences matched | pass-2 sentences without a row |",
+    head = ["| review | pass-2 sentences | claim rows | pass-2 sentences matched | pass-2 sentences without a row |",
             "|---|---|---|---|---|"]
     kinds = []
     for review, seed in REVIEWS:
@@ -68,7 +68,15 @@ def report(root: Path = REPO) -> str:
         hit = matched(claims, sentences)
         head.append(f"| {review} ({seed}) | {len(sentences)} | {len(claims)} | {int(hit.sum())} | {int((~hit).sum())} |")
         kinds.append(f"- {review}: " + ", ".join(f"{k.replace('_', ' ')} {a}/{m}" for k, a, m in kind_counts(sentences, hit)) + ".")
-    return "\n".join(head + ["", "Pass-2 sentence kinds (a sentence may have several), all / matched:", ""] + kinds)
+    verdicts = ["", "Audit verdicts (`evidence_book.reviews.audit`):", ""]
+    sys.path.insert(0, str(REPO))
+    from evidence_book.reviews.audit import audit_review, summary
+
+    for review, seed in REVIEWS:
+        s = summary(audit_review(review, root=root))
+        verdicts.append(f"- {review}: {s['total']} claims — {s['holds']} hold, {s['does_not_hold']} do not hold "
+                        f"({s['independent_errors']} independent errors), {s['cannot_check']} cannot be checked.")
+    return "\n".join(head + ["", "Pass-2 sentence kinds (a sentence may have several), all / matched:", ""] + kinds + verdicts)
 
 
 def write(path: Path, block: str) -> None:

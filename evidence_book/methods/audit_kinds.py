@@ -65,7 +65,8 @@ def _pair(row, col, table):
 
 def _pair_printed(row, col, table):
     """[(value, half unit of its last printed decimal), …] of the two columns `a|b` of one row. A value
-    stored as text keeps its printed precision ("0.62" → ±0.005); a typed number is taken as exact."""
+    stored as text keeps its printed precision ("0.62" → ±0.005); a typed number, or one printed without
+    decimals (a count, an integer score), is taken as exact."""
     a_col, _, b_col = col.partition("|")
     if not b_col:
         raise CannotCheck("the rule needs two columns written 'a|b'")
@@ -76,7 +77,8 @@ def _pair_printed(row, col, table):
         v = pd.to_numeric(pd.Series([row[c]]), errors="coerce").iloc[0]
         if pd.isna(v):
             raise CannotCheck(f"{c} is not reported in the selected row")
-        half = 0.5 * 10 ** -decimals_of(row[c]) if isinstance(row[c], str) else 0.0
+        d = decimals_of(row[c]) if isinstance(row[c], str) else 0
+        half = 0.5 * 10 ** -d if d else 0.0
         vals.append((float(v), half))
     return vals
 
@@ -93,6 +95,11 @@ def _claimed_op(claim) -> tuple[str, str]:
     except ValueError:
         raise CannotCheck(f"claimed value '{_text(claim, 'claimed_value')}' is not a number") from None
     return op, rest
+
+
+def _eq(value: float, claimed: str) -> str:
+    """'=' when the value is the printed number, 'rounds to' when it only rounds to it."""
+    return "=" if abs(value - float(claimed)) < 1e-9 else "rounds to"
 
 
 def _meets(op: str, claimed: str, value: float, tol: float = 0.0) -> bool:
@@ -131,7 +138,7 @@ def _change(claim, df, table, ratio: bool) -> Result:
     shown = f"{v:.{max(1, decimals_of(claimed))}f}"
     expr = f"{fmt(a)} / {fmt(b)}" if ratio else f"({fmt(a)} − {fmt(b)}) / {fmt(b)}"
     unit = "" if ratio else "%"
-    rel = (op if ok else {"<": "≥", ">": "≤", "<=": ">", ">=": "<"}[op]) if op else ("=" if ok else "≠")
+    rel = (op if ok else {"<": "≥", ">": "≤", "<=": ">", ">=": "<"}[op]) if op else (_eq(v, claimed) if ok else "≠")
     arith = f"{expr} = {shown}{unit} {rel} {claimed}{unit}"
     return Result("holds" if ok else "does_not_hold", shown, f"{'ratio' if ratio else 'percent change'} of "
                   f"{_text(claim, 'column')} in {table} where {_text(claim, 'filter')}", arith, rows=list(rows.index))
@@ -247,7 +254,7 @@ def _difference(claim, df, table) -> Result:
         ok = hi >= c - hc - 1e-9 and lo <= c + hc + 1e-9
         exact = abs(v - c) <= hc + 1e-9
         if exact:
-            arith = f"{expr} = {claimed}"
+            arith = f"{expr} {_eq(v, claimed)} {claimed}"
         elif ok:
             arith = (f"{expr}; with the rounding of the printed values the difference lies between "
                      f"{lo:.{d}f} and {hi:.{d}f}, which allows {claimed}")
@@ -289,7 +296,7 @@ def _percent_of(claim, df, table) -> Result:
     v = 100.0 * a / b
     ok = _meets(op, claimed, v, _tol(claim))
     shown = f"{v:.{max(1, decimals_of(claimed))}f}"
-    rel = (op if ok else "fails " + op) if op else ("=" if ok else "≠")
+    rel = (op if ok else "fails " + op) if op else (_eq(v, claimed) if ok else "≠")
     arith = f"100 × {fmt(a)} / {fmt(b)} = {shown}% {rel} {claimed}%"
     return Result("holds" if ok else "does_not_hold", shown, f"percentage {_text(claim, 'column')} in {table}",
                   arith, rows=list(rows.index))
@@ -367,7 +374,7 @@ def _basic(claim, tables, table) -> Result:
         arith = f"100 × {len(rows)} / {len(denom)} = {100.0 * len(rows) / len(denom):.1f}%"
         shown = f"{100.0 * len(rows) / len(denom):.2f}".rstrip("0").rstrip(".")
     elif rule == "count":
-        arith = f"{len(rows)} rows" + (f" ({', '.join(row_label(rows, i) for i in rows.index)})" if 0 < len(rows) <= 15 else "")
+        arith = f"{len(rows)} row{'' if len(rows) == 1 else 's'}" + (f" ({', '.join(row_label(rows, i) for i in rows.index)})" if 0 < len(rows) <= 15 else "")
     elif rule == "count_distinct":
         ids = sorted(rows[col].dropna().astype(str).unique())
         arith = f"{len(ids)} distinct" + (f" ({', '.join(ids)})" if len(ids) <= 15 else "")

@@ -17,7 +17,8 @@ ROB = ("Low", "Moderate", "High")
 CERTAINTY_LEVELS = ("High", "Moderate", "Low", "Very low")
 CERTAINTY_DOMAINS = ("risk_of_bias", "inconsistency", "imprecision", "indirectness", "publication_bias")
 RULES = ("", "count", "count_distinct", "sum", "min", "max", "range", "percent", "all", "value",
-         "mentions", "change", "ratio", "granularity", "pvalue", "greater", "cites")
+         "mentions", "change", "ratio", "granularity", "pvalue", "greater", "cites", "difference", "percent_of")
+NUMBER_TEXT = r"^-?\d+(\.\d+)?$"  # a number kept as printed, so its precision is known
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ TABLES = [
         Col("indication_group", doc="the row of review Table 2 the trial belongs to"),
         Col("n_patients", "int", min=0), Col("n_aasc", "int", min=0), Col("n_control", "int", min=0),
         Col("phase"),
+        Col("disease", doc="the condition treated, as the review's per-trial text (§3.2–3.9) describes the patients"),
     ], key=("study_id",)),
     T("aasc", "indications", "Clinical response by indication as published (review Table 2).", [
         Col("indication", required=True)]),
@@ -127,6 +129,16 @@ TABLES = [
         Col("events_control", "int", min=0), Col("n_control", "int", min=0),
         Col("comparison"), Col("counts_derived", "bool", doc="true when counts were derived from stated percentages"),
     ]),
+    T("aasc", "outcomes_continuous", "Continuous per-trial results the text prints (means, medians, changes), "
+      "kept as printed text so their precision is known.", [
+        Col("study_id", required=True), Col("outcome", required=True),
+        Col("arm", required=True, doc="group of baseline/followup/change and of value_a"),
+        Col("timepoint"), Col("statistic", doc="mean, median, … as the text says"),
+        Col("baseline", pattern=NUMBER_TEXT), Col("followup", pattern=NUMBER_TEXT),
+        Col("change", pattern=NUMBER_TEXT, doc="change as stated (followup − baseline when both are printed)"),
+        Col("value_a", pattern=NUMBER_TEXT, doc="value of `arm` in a between-group comparison"),
+        Col("arm_b", doc="the other group of the comparison"), Col("value_b", pattern=NUMBER_TEXT),
+        Col("p_text"), Col("unit")]),
     T("aasc", "adverse_events", "Adverse events reported per trial.", [
         Col("study_id", required=True), Col("event", required=True),
         Col("n_events_aasc", "int", min=0), Col("n_patients_aasc", "int", min=0),
@@ -181,6 +193,7 @@ FOREIGN_KEYS = [
     (("nerve", "jbi", "study_id"), ("nerve", "studies", "study_id")),
     (("nerve", "outcomes", "study_id"), ("nerve", "studies", "study_id")),
     (("aasc", "outcomes_binary", "study_id"), ("aasc", "trials", "study_id")),
+    (("aasc", "outcomes_continuous", "study_id"), ("aasc", "trials", "study_id")),
     (("aasc", "adverse_events", "study_id"), ("aasc", "trials", "study_id")),
     *((((rv, "references", "study_id"), (rv, tb, "study_id"))) for rv, tb in STUDY_TABLES.items()),
 ]

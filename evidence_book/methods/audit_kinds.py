@@ -33,6 +33,7 @@ RULE_KINDS = {
     "min": "range", "max": "range", "range": "range", "percent": "percent", "value": "value",
     "all": "universal", "none": "universal", "change": "percent change", "ratio": "ratio",
     "granularity": "granularity", "pvalue": "p-value", "greater": "comparison", "cites": "citation support",
+    "difference": "difference", "percent_of": "percent",
 }
 
 
@@ -59,6 +60,13 @@ def _one_row(df, claim, table):
 
 
 def _pair(row, col, table):
+    return [v for v, _ in _pair_printed(row, col, table)]
+
+
+def _pair_printed(row, col, table):
+    """[(value, half unit of its last printed decimal), …] of the two columns `a|b` of one row. A value
+    stored as text keeps its printed precision ("0.62" → ±0.005); a typed number, or one printed without
+    decimals (a count, an integer score), is taken as exact."""
     a_col, _, b_col = col.partition("|")
     if not b_col:
         raise CannotCheck("the rule needs two columns written 'a|b'")
@@ -69,8 +77,34 @@ def _pair(row, col, table):
         v = pd.to_numeric(pd.Series([row[c]]), errors="coerce").iloc[0]
         if pd.isna(v):
             raise CannotCheck(f"{c} is not reported in the selected row")
-        vals.append(float(v))
+        d = decimals_of(row[c]) if isinstance(row[c], str) else 0
+        half = 0.5 * 10 ** -d if d else 0.0
+        vals.append((float(v), half))
     return vals
+
+
+_OP = re.compile(r"^\s*(>=|<=|>|<)?\s*(.*)$")
+
+
+def _claimed_op(claim) -> tuple[str, str]:
+    """('>', '70') for a claimed '>70'; ('', '33') for '33'."""
+    m = _OP.match(_text(claim, "claimed_value"))
+    op, rest = m.group(1) or "", m.group(2).replace("%", "").replace(",", "").strip()
+    try:
+        float(rest)
+    except ValueError:
+        raise CannotCheck(f"claimed value '{_text(claim, 'claimed_value')}' is not a number") from None
+    return op, rest
+
+
+def _eq(value: float, claimed: str) -> str:
+    """'=' when the value is the printed number, 'rounds to' when it only rounds to it."""
+    return "=" if abs(value - float(claimed)) < 1e-9 else "rounds to"
+
+
+def _meets(op: str, claimed: str, value: float, tol: float = 0.0) -> bool:
+    v = float(claimed)
+    return {">": value > v, "<": value < v, ">=": value >= v, "<=": value <= v}[op] if op else _within_print(claimed, value, tol)
 
 
 def _within_print(claimed: str, value: float, tol: float = 0.0) -> bool:
@@ -98,13 +132,14 @@ def _change(claim, df, table, ratio: bool) -> Result:
     a, b = _pair(row, _text(claim, "column"), table)
     if b == 0:
         raise CannotCheck("the reference value is 0")
-    claimed = _claimed_number(claim)
+    op, claimed = _claimed_op(claim)
     v = a / b if ratio else 100.0 * (a - b) / b
-    ok = _within_print(claimed, v, _tol(claim))
+    ok = _meets(op, claimed, v, _tol(claim))
     shown = f"{v:.{max(1, decimals_of(claimed))}f}"
     expr = f"{fmt(a)} / {fmt(b)}" if ratio else f"({fmt(a)} − {fmt(b)}) / {fmt(b)}"
     unit = "" if ratio else "%"
-    arith = f"{expr} = {shown}{unit} {'=' if ok else '≠'} {claimed}{unit}"
+    rel = (op if ok else {"<": "≥", ">": "≤", "<=": ">", ">=": "<"}[op]) if op else (_eq(v, claimed) if ok else "≠")
+    arith = f"{expr} = {shown}{unit} {rel} {claimed}{unit}"
     return Result("holds" if ok else "does_not_hold", shown, f"{'ratio' if ratio else 'percent change'} of "
                   f"{_text(claim, 'column')} in {table} where {_text(claim, 'filter')}", arith, rows=list(rows.index))
 
@@ -116,7 +151,11 @@ def _granularity(claim, df, table) -> Result:
     lit = {c.column: c.value for c in parse_conditions(claim.get("condition"))}
     k = int(lit["k"]) if "k" in lit else None
     rows_used = []
-    if "n" in lit:
+    conds = parse_conditions(claim.get("condition"))
+    n_max = next((int(c.value) for c in conds if c.column == "n" and c.op == "<="), None)
+    if n_max is not None:  # the group is a subgroup of a known size: any n up to it
+        ns, basis = list(range(1, n_max + 1)), f"any n ≤ {n_max} (see note)"
+    elif "n" in lit:
         ns, basis = [int(lit["n"])], f"n = {lit['n']} (stated elsewhere in the review, see note)"
     elif _text(claim, "column"):
         row, rows = _one_row(df, claim, table)
@@ -153,6 +192,12 @@ def _granularity(claim, df, table) -> Result:
 
 
 def _pvalue(claim, df, table) -> Result:
+    stated = p_interval(_text(claim, "claimed_value"))
+    if stated is not None and stated[1] <= stated[0]:  # 'p < 0.000', 'p > 1': no p-value satisfies it
+        return Result("does_not_hold", "impossible", "p-value as printed",
+                      f"{_text(claim, 'claimed_value')} admits no p-value (a p-value lies between 0 and 1, above 0)")
+    if not table:
+        raise CannotCheck("no table gives this p-value, and the printed statement itself is a possible p-value")
     row, rows = _one_row(df, claim, table)
     col = _text(claim, "column") or "p_text"
     if col not in row.index or pd.isna(row[col]) or not str(row[col]).strip():
@@ -170,13 +215,91 @@ def _pvalue(claim, df, table) -> Result:
 
 
 def _greater(claim, df, table) -> Result:
+    """'a is higher than b' (claimed true) or 'a is not higher than b' (false). With values kept as printed
+    text, everything the printed numbers round from counts: 0.61 vs 0.62 can never be an increase, while a
+    claim that the rounding alone could make true or false cannot be decided."""
     row, rows = _one_row(df, claim, table)
-    a, b = _pair(row, _text(claim, "column"), table)
+    (a, ha), (b, hb) = _pair_printed(row, _text(claim, "column"), table)
     want = _text(claim, "claimed_value").lower() in ("true", "yes")
     got = a > b
     arith = f"{fmt(a)} {'>' if got else '≤'} {fmt(b)}"
-    return Result("holds" if got == want else "does_not_hold", "true" if got else "false",
-                  f"comparison of {_text(claim, 'column')} in {table}", arith, rows=list(rows.index))
+    how = f"comparison of {_text(claim, 'column')} in {table}"
+    if got != want:
+        possible = (a + ha > b - hb) if want else (a - ha <= b + hb)
+        if possible and (ha or hb):
+            raise CannotCheck(f"{arith} as printed, but within their rounding ({fmt(a - ha)}–{fmt(a + ha)} vs "
+                              f"{fmt(b - hb)}–{fmt(b + hb)}) the claim could still be true")
+        if ha or hb:
+            arith += f" (even within their rounding: {fmt(a - ha)}–{fmt(a + ha)} vs {fmt(b - hb)}–{fmt(b + hb)})"
+    return Result("holds" if got == want else "does_not_hold", "true" if got else "false", how, arith,
+                  rows=list(rows.index))
+
+
+def _difference(claim, df, table) -> Result:
+    """a − b of one row against a stated difference, with the rounding of all three printed numbers:
+    0.18 − 0.13 lies between 0.04 and 0.06, so a stated 0.06 is not contradicted."""
+    row, rows = _one_row(df, claim, table)
+    (a, ha), (b, hb) = _pair_printed(row, _text(claim, "column"), table)
+    op, claimed = _claimed_op(claim)
+    v = a - b
+    d = max(decimals_of(claimed), decimals_of(fmt(a)), decimals_of(fmt(b)))
+    shown = f"{v:.{d}f}"
+    lo, hi = v - ha - hb, v + ha + hb
+    c, hc = float(claimed), max(_tol(claim), 0.5 * 10 ** -decimals_of(claimed))
+    expr = f"{fmt(a)} − {fmt(b)} = {shown}"
+    if op:
+        ok = _meets(op, claimed, v)
+        arith = f"{expr} {op if ok else 'fails ' + op} {claimed}"
+    else:
+        ok = hi >= c - hc - 1e-9 and lo <= c + hc + 1e-9
+        exact = abs(v - c) <= hc + 1e-9
+        if exact:
+            arith = f"{expr} {_eq(v, claimed)} {claimed}"
+        elif ok:
+            arith = (f"{expr}; with the rounding of the printed values the difference lies between "
+                     f"{lo:.{d}f} and {hi:.{d}f}, which allows {claimed}")
+        else:
+            arith = f"{expr} ≠ {claimed}" + (f" (even within rounding: {lo:.{d}f}–{hi:.{d}f})" if ha or hb else "")
+    return Result("holds" if ok else "does_not_hold", shown, f"difference of {_text(claim, 'column')} in {table}",
+                  arith, rows=list(rows.index))
+
+
+_TERM = re.compile(r"([+−-]?)\s*(\d+(?:\.\d+)?)")
+
+
+def _parts(claim) -> Result:
+    """A total against its parts printed beside it (condition `parts=107+105`, `parts=74-70`): the sentence's
+    own arithmetic, e.g. '212 patients were randomized: 107 to Cx601 and 105 to placebo'."""
+    lit = {c.column: c.value for c in parse_conditions(claim.get("condition"))}
+    if "parts" not in lit:
+        raise CannotCheck("a sum without a table needs its parts (condition parts=a+b)")
+    text = lit["parts"].replace(" ", "")
+    terms = _TERM.findall(text)
+    if not terms or "".join(sign + num for sign, num in terms) != text.replace("−", "-"):
+        raise CannotCheck(f"cannot read parts '{lit['parts']}'")
+    total = sum(float(n) * (-1 if sign in "-−" and sign else 1) for sign, n in terms)
+    op, claimed = _claimed_op(claim)
+    ok = _meets(op, claimed, total, _tol(claim))
+    expr = " ".join((("− " if sign in "-−" and sign else "+ ") if i else ("−" if sign in "-−" and sign else "")) + n
+                    for i, (sign, n) in enumerate(terms))
+    arith = f"{expr} = {fmt(total)} {'=' if ok else '≠'} {claimed}"
+    return Result("holds" if ok else "does_not_hold", fmt(total), "the parts printed with the total (see note)", arith)
+
+
+def _percent_of(claim, df, table) -> Result:
+    """100 × a / b of one row (e.g. patients who received AASCs of all patients) against a stated percentage."""
+    row, rows = _one_row(df, claim, table)
+    a, b = _pair(row, _text(claim, "column"), table)
+    if b == 0:
+        raise CannotCheck("the denominator is 0")
+    op, claimed = _claimed_op(claim)
+    v = 100.0 * a / b
+    ok = _meets(op, claimed, v, _tol(claim))
+    shown = f"{v:.{max(1, decimals_of(claimed))}f}"
+    rel = (op if ok else "fails " + op) if op else (_eq(v, claimed) if ok else "≠")
+    arith = f"100 × {fmt(a)} / {fmt(b)} = {shown}% {rel} {claimed}%"
+    return Result("holds" if ok else "does_not_hold", shown, f"percentage {_text(claim, 'column')} in {table}",
+                  arith, rows=list(rows.index))
 
 
 def _mentions(claim, df, table) -> Result:
@@ -241,7 +364,9 @@ def _basic(claim, tables, table) -> Result:
     shown = f"{format_value(value[0])}-{format_value(value[1])}" if isinstance(value, tuple) else format_value(value)
     ok = compare(claimed, value, claim.get("tolerance"))
     if rule == "sum":
-        vals = pd.to_numeric(rows[col], errors="coerce").dropna()
+        cols = [c.strip() for c in col.split("|")]
+        parts = rows[cols].apply(pd.to_numeric, errors="coerce").dropna()
+        vals = [x for _, r in parts.iterrows() for x in r]
         terms = " + ".join(fmt(x) for x in vals) if len(vals) <= 25 else f"{len(vals)} values"
         arith = f"{terms} = {shown}"
     elif rule == "percent":
@@ -249,7 +374,7 @@ def _basic(claim, tables, table) -> Result:
         arith = f"100 × {len(rows)} / {len(denom)} = {100.0 * len(rows) / len(denom):.1f}%"
         shown = f"{100.0 * len(rows) / len(denom):.2f}".rstrip("0").rstrip(".")
     elif rule == "count":
-        arith = f"{len(rows)} rows" + (f" ({', '.join(row_label(rows, i) for i in rows.index)})" if 0 < len(rows) <= 15 else "")
+        arith = f"{len(rows)} row{'' if len(rows) == 1 else 's'}" + (f" ({', '.join(row_label(rows, i) for i in rows.index)})" if 0 < len(rows) <= 15 else "")
     elif rule == "count_distinct":
         ids = sorted(rows[col].dropna().astype(str).unique())
         arith = f"{len(ids)} distinct" + (f" ({', '.join(ids)})" if len(ids) <= 15 else "")
@@ -269,12 +394,19 @@ def _basic(claim, tables, table) -> Result:
                                   f"({who}); they could account for the wider range")
     else:
         arith = f"{col or rule} = {shown}" if rule == "value" else f"{rule} = {shown}"
-    arith += f" {'=' if ok else '≠'} {claimed}" if rule not in ("all",) else f" → {shown} vs stated {claimed}"
+    op = re.match(r"^\s*(>=|<=|>|<)", claimed)
+    if rule == "all":
+        arith += f" → {shown} vs stated {claimed}"
+    elif op:
+        arith += f", {'which is' if ok else 'not'} {claimed}"
+    else:
+        arith += f" {'=' if ok else '≠'} {claimed}"
     return Result("holds" if ok else "does_not_hold", shown, how, arith, rows=list(rows.index))
 
 
 KINDS = {"change": lambda c, d, t: _change(c, d, t, False), "ratio": lambda c, d, t: _change(c, d, t, True),
-         "granularity": _granularity, "pvalue": _pvalue, "greater": _greater, "mentions": _mentions, "cites": _cites}
+         "granularity": _granularity, "pvalue": _pvalue, "greater": _greater, "mentions": _mentions, "cites": _cites,
+         "difference": _difference, "percent_of": _percent_of}
 
 
 def evaluate(claim: pd.Series, tables) -> Result:
@@ -285,7 +417,11 @@ def evaluate(claim: pd.Series, tables) -> Result:
         if not rule:
             raise CannotCheck(_text(claim, "note") or "no rule covers this claim")
         table = _text(claim, "table")
-        if not table and rule != "granularity":
+        if not table and rule == "sum":
+            res = _parts(claim)
+            res.kind = kind
+            return res
+        if not table and rule not in ("granularity", "pvalue"):
             raise CannotCheck(f"rule '{rule}' needs a table")
         df = tables(table) if table else pd.DataFrame()
         circ = circular_rows(df, claim, select(df, claim.get("filter"), table) if table else df)

@@ -57,6 +57,11 @@ def _mask(df: pd.DataFrame, cond: Condition, table: str) -> pd.Series:
         want = cond.value.strip().lower() in TRUE_WORDS
         m = s == want
     elif pd.api.types.is_numeric_dtype(s.dtype):
+        if cond.value in df.columns and cond.op != "~":  # `followup<baseline`: one column against another
+            v = _numeric_if_possible(df[cond.value])
+            if not pd.api.types.is_numeric_dtype(v.dtype):
+                raise CannotCheck(f"{table}.{cond.value} is not numeric")
+            return {"=": s == v, "!=": s != v, ">=": s >= v, "<=": s <= v, ">": s > v, "<": s < v}[cond.op].fillna(False).astype(bool)
         try:
             v = float(cond.value)
         except ValueError:
@@ -130,6 +135,14 @@ def recompute(claim: pd.Series, tables) -> tuple[object, str]:
             raise CannotCheck(f"{table} has no column '{col}'")
         n = rows[col].dropna().nunique()
         return n, how + f": distinct {col}"
+    if rule == "sum" and col and "|" in col:  # `a|b`: the row totals a + b, summed over the rows
+        parts = [_column(rows, c.strip(), table) for c in col.split("|")]
+        both = pd.concat(parts, axis=1)
+        vals = both.dropna().sum(axis=1)
+        if vals.empty:
+            raise CannotCheck(f"no row reports all of {col}")
+        missing = len(rows) - len(vals)
+        return float(vals.sum()), how + f" of {col.replace('|', ' + ')}" + (f" ({missing} rows not reported)" if missing else "")
     if rule in ("sum", "min", "max"):
         vals = _column(rows, col, table).dropna()
         if vals.empty:

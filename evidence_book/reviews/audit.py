@@ -34,6 +34,8 @@ def derived_tables(review: str, root=None, validate: bool | None = None):
                 df = load_table(rv, tb, root=root, validate=validate)
             except Exception as e:  # unknown table: the claim cannot be checked, the audit goes on
                 raise CannotCheck(f"table '{name}': {e}") from None
+        df = df.copy()
+        df.attrs = {}  # line numbers are for load errors; pandas would deep-copy them in every rule's filter
         cache[name] = df
         return df
 
@@ -43,7 +45,8 @@ def derived_tables(review: str, root=None, validate: bool | None = None):
 def audit_review(review: str, root=None, validate: bool | None = None) -> pd.DataFrame:
     """One row per claim: quote, claimed value, recomputed value, verdict, rule and how.
     `validate=False` skips schema checks (the builder has validated the same bytes already)."""
-    claims = load_table(review, "claims", root=root, validate=validate)
+    claims = load_table(review, "claims", root=root, validate=validate).copy()
+    claims.attrs = {}
     tables = derived_tables(review, root, validate)
     rows = []
     for _, c in claims.iterrows():

@@ -149,3 +149,102 @@ def test_helpers():
     assert p_interval("p < 0.01") == (0.0, 0.01)
     lo, hi = p_interval("p = 0.0016")
     assert abs(lo - 0.00155) < 1e-12 and abs(hi - 0.00165) < 1e-12
+
+
+# Values kept as printed text (as in aasc/outcomes_continuous): the rules know their printed precision.
+PRINTED = pd.DataFrame({
+    "study_id": ["u", "v", "w", "x"],
+    "baseline": ["0.13", "0.62", "58.35", "0.62"],
+    "followup": ["0.18", "0.61", "16.75", "0.62"],
+    "n_all": pd.array([197, 19, 13, 5], dtype="Int64"), "n_aasc": pd.array([102, 6, 4, 5], dtype="Int64"),
+    "events_a": pd.array([50, 2, 19, 0], dtype="Int64"), "events_b": pd.array([74, 9, 13, 1], dtype="Int64"),
+    "note": [""] * 4,
+})
+TABLES["t/printed"] = PRINTED
+
+
+def test_difference_with_the_rounding_of_the_printed_values():
+    # 0.18 − 0.13 = 0.05; the printed values allow 0.175 − 0.135 = 0.04 … 0.185 − 0.125 = 0.06 → 0.06 not contradicted
+    r = run(rule="difference", table="t/printed", column="followup|baseline", filter="study_id=u", claimed_value="0.06")
+    assert r.verdict == "holds" and "between 0.04 and 0.06" in r.arithmetic
+    # 0.08 lies outside 0.04–0.06
+    r = run(rule="difference", table="t/printed", column="followup|baseline", filter="study_id=u", claimed_value="0.08")
+    assert r.verdict == "does_not_hold" and r.arithmetic.startswith("0.18 − 0.13 = 0.05 ≠ 0.08")
+    # counts are exact: 19 − 13 = 6 (six excluded), 5 is contradicted
+    f = "study_id=w"
+    assert run(rule="difference", table="t/printed", column="events_a|events_b", filter=f, claimed_value="6").verdict == "holds"
+    assert run(rule="difference", table="t/printed", column="events_a|events_b", filter=f, claimed_value="5").verdict == "does_not_hold"
+
+
+def test_percent_of_two_columns_shows_the_division():
+    # 102 of 197 = 51.78% → "50%" does not hold, "51.8%" does (aasc-c44)
+    f = "study_id=u"
+    r = run(rule="percent_of", table="t/printed", column="n_aasc|n_all", filter=f, claimed_value="50")
+    assert r.verdict == "does_not_hold" and r.arithmetic == "100 × 102 / 197 = 51.8% ≠ 50%"
+    assert run(rule="percent_of", table="t/printed", column="n_aasc|n_all", filter=f, claimed_value="51.8").verdict == "holds"
+    # 4 of 13 = 30.769% → "30.77" holds at two decimals
+    assert run(rule="percent_of", table="t/printed", column="n_aasc|n_all", filter="study_id=w",
+               claimed_value="30.77").verdict == "holds"
+
+
+def test_sum_of_two_columns():
+    # 124 adverse events = 50 in one arm + 74 in the other
+    r = run(rule="sum", table="t/printed", column="events_a|events_b", filter="study_id=u", claimed_value="124")
+    assert r.verdict == "holds" and r.arithmetic == "50 + 74 = 124 = 124"
+    assert run(rule="sum", table="t/printed", column="events_a|events_b", filter="study_id=u",
+               claimed_value="125").verdict == "does_not_hold"
+
+
+def test_comparison_within_printed_rounding():
+    # "an increase from 0.62 to 0.61": 0.61 ≤ 0.62, and even 0.615 is not above 0.615 → does not hold
+    r = run(rule="greater", table="t/printed", column="followup|baseline", filter="study_id=v", claimed_value="true")
+    assert r.verdict == "does_not_hold" and "0.61 ≤ 0.62" in r.arithmetic
+    # "an increase from 0.62 to 0.62": rounding alone could hide a small increase → cannot be decided
+    assert run(rule="greater", table="t/printed", column="followup|baseline", filter="study_id=x",
+               claimed_value="true").verdict == "cannot_check"
+    # "a decrease from 0.62 to 0.61" holds
+    assert run(rule="greater", table="t/printed", column="baseline|followup", filter="study_id=v",
+               claimed_value="true").verdict == "holds"
+
+
+def test_change_with_a_bound():
+    # "a reduction of more than 70%": (16.75 − 58.35) / 58.35 = −71.3% < −70% holds; "more than 75%" does not
+    f = "study_id=w"
+    r = run(rule="change", table="t/printed", column="followup|baseline", filter=f, claimed_value="<-70")
+    assert r.verdict == "holds" and r.arithmetic == "(16.75 − 58.35) / 58.35 = -71.3% < -70%"
+    assert run(rule="change", table="t/printed", column="followup|baseline", filter=f,
+               claimed_value="<-75").verdict == "does_not_hold"
+
+
+def test_impossible_p_value_as_printed():
+    # "p < 0.000": no p-value is below 0 — contradicted by the definition, no table needed
+    r = run(rule="pvalue", table="", claimed_value="p < 0.000")
+    assert r.verdict == "does_not_hold" and "admits no p-value" in r.arithmetic
+    # a possible p-value with no table to compare is not decided
+    assert run(rule="pvalue", table="", claimed_value="p = 0.03").verdict == "cannot_check"
+
+
+def test_granularity_in_a_subgroup_of_known_size():
+    # 59% of a subgroup of at most 25: 10/17 = 58.8% → possible; 3% of at most 25: 1/25 = 4%, nothing rounds to 3%
+    assert run(rule="granularity", table="", condition="n<=25", claimed_value="59").verdict == "holds"
+    assert run(rule="granularity", table="", condition="n<=25", claimed_value="3").verdict == "does_not_hold"
+
+
+def test_total_against_the_parts_printed_beside_it():
+    # "212 patients were randomized: 107 to Cx601 and 105 to placebo": 107 + 105 = 212
+    r = run(rule="sum", table="", condition="parts=107+105", claimed_value="212")
+    assert r.verdict == "holds" and r.arithmetic == "107 + 105 = 212 = 212"
+    # "70 after duplicates were removed (n = 4)" from 74: 74 − 70 = 4; a stated 5 would not hold
+    assert run(rule="sum", table="", condition="parts=74-70", claimed_value="4").verdict == "holds"
+    r = run(rule="sum", table="", condition="parts=70-24-16-8", claimed_value="23")
+    assert r.verdict == "does_not_hold" and r.arithmetic == "70 − 24 − 16 − 8 = 22 ≠ 23"
+    assert run(rule="sum", table="", condition="parts=7 plus 8", claimed_value="15").verdict == "cannot_check"
+
+
+def test_universal_comparing_two_columns_of_each_row():
+    # "improvement in all patients", i.e. followup < baseline in every row: v (0.62 → 0.61) and w (58.35 → 16.75)
+    # fell; u rose (0.13 → 0.18) and x stayed (0.62 → 0.62), so over all four rows the universal fails
+    f = "study_id=v|w"
+    assert run(rule="all", table="t/printed", filter=f, condition="followup<baseline", claimed_value="true").verdict == "holds"
+    r = run(rule="all", table="t/printed", condition="followup<baseline", claimed_value="true")
+    assert r.verdict == "does_not_hold" and "not: u, x" in r.arithmetic

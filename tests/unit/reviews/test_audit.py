@@ -91,3 +91,53 @@ def test_csv_columns_kept_and_extended():
                 "how", "note", "rule_kind", "arithmetic", "root_claim_id"):
         assert col in result.columns
     assert result["arithmetic"].ne("").all()
+
+
+@pytest.fixture(scope="module")
+def aasc_audit():
+    return audit.audit_review("aasc", root=REPO).set_index("claim_id")
+
+
+@pytest.mark.parametrize("cid, expected, arithmetic", [
+    # Gentile §3.2.1: "All … were satisfied", yet 6 (lipofilling-AASCs) + 22 (lipofilling-NE) were dissatisfied
+    ("aasc-c163", "does_not_hold", "6 + 22 = 28 ≠ 0"),
+    # Araujo §3.3.3: "an increase in the control group (from 0.62 … to 0.61 …)": 0.61 is below 0.62 even at 0.615
+    ("aasc-c266", "does_not_hold", "0.61 ≤ 0.62"),
+    # Møller-Hansen §3.3.1: "p < 0.000" — no p-value is below 0
+    ("aasc-c225", "does_not_hold", "admits no p-value"),
+    # Figure 14 shows a control group for Sadri [31], single-arm per Table 1
+    ("aasc-c328", "does_not_hold", "[31] sadri2022: no supporting row"),
+    # Table 2 stroke "(computer blocks)" vs Table 1 "Simple 1:1 … Randomization"
+    ("aasc-c411", "does_not_hold", "not: decelisruiz2022"),
+    # "Crohn's Disease: Three studies": §3.2.4 says Maciel [20] treated patients without Crohn's disease → 2
+    ("aasc-c33", "does_not_hold", "2 rows (panes2016, garciaolmo2022) ≠ 3"),
+    # "1 triple-blind RCT": exactly one (sadri2023) — the words hold; "3 open-label" does not (lu2020 double-blind)
+    ("aasc-c103", "holds", "1 row (sadri2023) = 1"),
+    ("aasc-c104", "does_not_hold", "2 rows (sadri2022, chen2024) ≠ 3"),
+    # Lynggaard 0.13 → 0.18 "a change of 0.06": the printed values allow 0.04–0.06
+    ("aasc-c239", "holds", "between 0.04 and 0.06"),
+    # ">950 treated patients": Table 2 gives 535 who received AASCs
+    ("aasc-c141", "does_not_hold", "n_aasc = 535, not >950"),
+    # PRISMA: 62 + 8 + 4 = 74 from the Figure 3 caption; 70 − 24 − 16 − 8 = 22
+    ("aasc-c06", "holds", "62 + 8 + 4 = 74 = 74"),
+    ("aasc-c146", "holds", "70 − 24 − 16 − 8 = 22 = 22"),
+])
+def test_aasc_audit_rows_worked_by_hand(aasc_audit, cid, expected, arithmetic):
+    result = aasc_audit
+    assert result.at[cid, "verdict"] == expected
+    assert arithmetic in result.at[cid, "arithmetic"]
+
+
+def test_aasc_unsupported_is_not_contradicted_and_circular_is_not_checked(aasc_audit):
+    result = aasc_audit
+    # 100% benefit for stroke and SMA: the count agrees with Table 2, the benefit cannot be recomputed
+    for cid in ("aasc-c306", "aasc-c307"):
+        assert result.at[cid, "verdict"] == "cannot_check"
+    for cid in ("aasc-c61", "aasc-c62", "aasc-c72", "aasc-c73"):
+        assert result.at[cid, "verdict"] == "holds"
+    # PRISMA counts whose only source is the sentence itself
+    for cid in ("aasc-c09", "aasc-c10", "aasc-c11", "aasc-c12", "aasc-c13", "aasc-c14"):
+        assert result.at[cid, "verdict"] == "cannot_check"
+    # a statement repeated in the methods is the abstract's error, counted once
+    for cid in ("aasc-c149", "aasc-c150"):
+        assert result.at[cid, "root_claim_id"] == "aasc-c04"

@@ -40,3 +40,30 @@ def test_aasc_sanity_check_passes_and_fails(tmp_path):
     lines = (broken / "trials.csv").read_text().splitlines()
     (broken / "trials.csv").write_text("\n".join(lines + [lines[1]]) + "\n")  # a duplicate trial
     assert aasc_sanity_check.main([str(broken)]) == 1
+
+
+def test_claims_coverage_matches_by_id_and_by_words_and_writes_its_block(tmp_path):
+    import pandas as pd
+    import claims_coverage as cov
+    claims = pd.DataFrame({"quote": ["22 articles were retained", "nothing alike here at all"],
+                           "second_pass_ids": ["", "s3"]})
+    sentences = pd.DataFrame({"sentence_id": ["s1", "s2", "s3"],
+                              "quote": ["After screening, 22 articles were retained, with 953 patients.",  # 4/4 words
+                                        "Two reviewers extracted the data.",                               # no match
+                                        "A sentence named by id."],
+                              "kinds": ["count", "count;universal", "p_value"]})
+    hit = cov.matched(claims, sentences)
+    assert list(hit) == [True, False, True]
+    assert cov.kind_counts(sentences, hit) == [("count", 2, 1), ("p_value", 1, 1), ("universal", 1, 0)]
+    md = tmp_path / "X.md"
+    md.write_text(f"intro\n{cov.START}\nold\n{cov.END}\ntail\n")
+    cov.write(md, "new block")
+    assert md.read_text() == f"intro\n{cov.START}\nnew block\n{cov.END}\ntail\n"
+
+
+def test_claims_extraction_coverage_block_is_current():
+    """data/CLAIMS_EXTRACTION.md shows what tools/claims_coverage.py computes now (rerun it with --write)."""
+    import claims_coverage as cov
+    text = (REPO / "data/CLAIMS_EXTRACTION.md").read_text(encoding="utf-8")
+    block = text.split(cov.START)[1].split(cov.END)[0].strip()
+    assert block == cov.report(REPO).strip()

@@ -81,6 +81,19 @@ def _numeric_if_possible(s: pd.Series) -> pd.Series:
     return s
 
 
+def unreported(df: pd.DataFrame, text, table: str) -> pd.Series:
+    """Rows whose conditions cannot be decided: no condition fails on a reported value, and some
+    condition reads a column the row leaves empty (not reported is not the same as 'no')."""
+    known_fail = pd.Series(False, index=df.index)
+    missing = pd.Series(False, index=df.index)
+    for cond in parse_conditions(text):
+        m = _mask(df, cond, table)
+        na = df[cond.column].isna()
+        known_fail |= ~m & ~na
+        missing |= na
+    return missing & ~known_fail
+
+
 def select(df: pd.DataFrame, text, table: str) -> pd.DataFrame:
     mask = pd.Series(True, index=df.index)
     for cond in parse_conditions(text):

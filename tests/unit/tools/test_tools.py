@@ -10,6 +10,7 @@ from conftest import REPO
 
 sys.path.insert(0, str(REPO / "tools"))
 import aasc_sanity_check  # noqa: E402
+import claims_coverage  # noqa: E402
 import second_pass_check  # noqa: E402
 import second_pass_extract  # noqa: E402
 
@@ -40,3 +41,35 @@ def test_aasc_sanity_check_passes_and_fails(tmp_path):
     lines = (broken / "trials.csv").read_text().splitlines()
     (broken / "trials.csv").write_text("\n".join(lines + [lines[1]]) + "\n")  # a duplicate trial
     assert aasc_sanity_check.main([str(broken)]) == 1
+
+
+def test_claims_matching_rule_by_hand():
+    import pandas as pd
+    sentences = pd.DataFrame({"sentence_id": ["s1", "s2"], "kinds": ["count", "count;p_value"],
+                              "quote": ["A total of 13 studies were included in this review.",
+                                        "SFI improved ( $p < 0.01$ ) in <i>nine</i> studies"]})
+    # 4 of the 4 words of the first quote are in s1; "14 animals died" shares none; the markup of s2 is ignored
+    claims = pd.DataFrame({"quote": ["13 studies were included", "14 animals died", "SFI improved (p < 0.01) in nine"]})
+    assert list(claims_coverage.matched(sentences, claims)) == [True, True]
+    assert list(claims_coverage.matched(sentences, claims.iloc[[1]])) == [False, False]
+    # 4 of 5 words (80%) is enough, 3 of 5 is not
+    assert list(claims_coverage.matched(sentences.iloc[[0]], pd.DataFrame({"quote": ["13 studies were included yesterday"]}))) == [True]
+    assert list(claims_coverage.matched(sentences.iloc[[0]], pd.DataFrame({"quote": ["13 studies were excluded yesterday"]}))) == [False]
+    hit = claims_coverage.matched(sentences, claims.iloc[[0]])
+    assert claims_coverage.kinds_table(sentences, hit) == [("count", 2, 1), ("p_value", 1, 0)]
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed texts are not beside this checkout")
+def test_claims_coverage_block_is_current_and_the_check_can_fail(tmp_path):
+    assert claims_coverage.main(["--root", str(REPO)]) == 0
+    root = tmp_path / "book"
+    shutil.copytree(REPO / "data", root / "data")
+    claims = root / "data/nerve/claims.csv"
+    lines = claims.read_text(encoding="utf-8").splitlines()
+    claims.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")  # one row fewer: the block is stale
+    assert claims_coverage.main(["--root", str(root)]) == 1
+    assert claims_coverage.main(["--root", str(root), "--write"]) == 0
+    assert claims_coverage.main(["--root", str(root)]) == 0
+    claims.write_text(claims.read_text(encoding="utf-8").replace("met inclusion criteria", "met the criteria"),
+                      encoding="utf-8")  # a quote no longer in the seed
+    assert claims_coverage.quotes_not_in_seed("nerve", root) == ["nerve-c02"]

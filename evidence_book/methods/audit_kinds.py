@@ -176,7 +176,7 @@ def _greater(claim, df, table) -> Result:
     a, b = _pair(row, _text(claim, "column"), table)
     want = _text(claim, "claimed_value").lower() in ("true", "yes")
     got = a > b
-    arith = f"{fmt(a)} {'>' if got else '≤'} {fmt(b)}"
+    arith = f"{fmt(a)} {'>' if got else '≤'} {fmt(b)}" + ("" if got == want else ": the stated relation does not hold")
     return Result("holds" if got == want else "does_not_hold", "true" if got else "false",
                   f"comparison of {_text(claim, 'column')} in {table}", arith, rows=list(rows.index))
 
@@ -241,7 +241,7 @@ def _failing(df, sid, text, table) -> str:
     """Where a study has one row in the table (a study-level table), the values that fail the filter."""
     own = df[df["study_id"].astype(str) == sid]
     if len(own) != 1:
-        return ""
+        return f" (none of its {len(own)} rows has {text})" if len(own) and text and str(text).strip() else ""
     bad = [f"{c.column} = {own.iloc[0][c.column]}" for c in parse_conditions(text)
            if not select(own, f"{c.column}{c.op}{c.value}", table).shape[0]]
     return f" ({'; '.join(bad)})" if bad else ""

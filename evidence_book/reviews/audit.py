@@ -35,6 +35,8 @@ def derived_tables(review: str, root=None, validate: bool | None = None):
                 df = load_table(rv, tb, root=root, validate=validate)
             except Exception as e:  # unknown table: the claim cannot be checked, the audit goes on
                 raise CannotCheck(f"table '{name}': {e}") from None
+        df = df.copy()
+        df.attrs = {}  # the loader's line numbers: pandas deep-copies attrs on every operation (slow), the audit needs none
         cache[name] = df
         return df
 
@@ -139,7 +141,8 @@ def reader_names(review: str, root=None, validate: bool | None = None) -> dict:
 
 _TOKEN = re.compile(r"\b[A-Za-z][A-Za-z0-9_]*[A-Za-z0-9]\b")
 _OPS = ((re.compile(r"(?<=\w)\s*~\s*"), " contains "), (re.compile(r"\s*>=\s*"), " ≥ "), (re.compile(r"\s*<=\s*"), " ≤ "),
-        (re.compile(r"\s*!=\s*"), " ≠ "))
+        (re.compile(r"\s*!=\s*"), " ≠ "), (re.compile(r"(?<=\w)>(?=\d)"), " > "), (re.compile(r"(?<=\w)<(?=\d)"), " < "),
+        (re.compile(r"(?<=\w)=(?=\S)"), " = "))
 
 
 def _name(token: str, names: dict) -> str:

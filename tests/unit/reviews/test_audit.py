@@ -1,6 +1,7 @@
 """Tests of evidence_book.reviews.audit."""
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import pandas as pd
@@ -94,6 +95,15 @@ def test_csv_columns_kept_and_extended():
     assert result["arithmetic"].ne("").all()
 
 
+@functools.lru_cache(maxsize=1)
+def _nerve_audit():
+    return audit.audit_review("nerve", root=REPO)
+
+
+def nerve_audit() -> pd.DataFrame:
+    return _nerve_audit().copy()
+
+
 @pytest.mark.parametrize("cid, expected", [
     ("nerve-c06", "does_not_hold"),   # a pooled +20.5% (p < 0.01) while the review says it did no meta-analysis
     ("nerve-c09", "cannot_check"),    # 12 studies surely histological, yu2021's nerve length may be: 12–13, 12 inside
@@ -106,12 +116,12 @@ def test_csv_columns_kept_and_extended():
     ("nerve-c110", "does_not_hold"),  # [48] liu2019 is a spinal cord study, cited for sciatic nerves
 ])
 def test_nerve_verdicts_worked_by_hand(cid, expected):
-    result = audit.audit_review("nerve", root=REPO).set_index("claim_id")
+    result = nerve_audit().set_index("claim_id")
     assert result.at[cid, "verdict"] == expected, result.at[cid, "arithmetic"]
 
 
 def test_repeated_errors_point_to_their_root():
-    result = audit.audit_review("nerve", root=REPO).set_index("claim_id")
+    result = nerve_audit().set_index("claim_id")
     assert result.at["nerve-c10", "root_claim_id"] == "nerve-c06"      # the other pooled figures
     assert result.at["nerve-c117", "root_claim_id"] == "nerve-c63"     # ref 53 cited again in §4
     assert result.at["nerve-c06", "root_claim_id"] == ""
@@ -147,7 +157,7 @@ def test_link_targets_fall_back_to_a_csv_of_the_table():
         written[name] = df
         return f"_files/nerve-audit/{name}.csv"
 
-    result = audit.audit_review("nerve", root=REPO)
+    result = nerve_audit()
     targets = audit.link_targets(result, "nerve", {"nerve/studies": "nerve-studies.html#t-studies"}, write, root=REPO)
     assert targets["nerve/studies"] == "nerve-studies.html#t-studies"
     assert targets["nerve/methods"] == "_files/nerve-audit/data-nerve-methods.csv"
@@ -162,8 +172,7 @@ def test_readers_see_words_not_identifiers():
     out = audit.readable(text, names)
     assert out == ("[52] Gärtner 2014: no supporting row (cell source = umbilical cord); "
                    "13 of 13 satisfy design (as reported) contains quantitative; year ≥ 2014")
-    shown = audit.table_for_readers(audit.audit_review("nerve", root=REPO), names,
-                                    audit.row_links(audit.audit_review("nerve", root=REPO), names, {}))
+    shown = audit.table_for_readers(nerve_audit(), names, audit.row_links(nerve_audit(), names, {}))
     studies = load_table("nerve", "studies", root=REPO)
     for col in ("arithmetic or reason", "note", "data rows used", "recomputed"):
         text = " ".join(shown[col].astype(str))

@@ -200,6 +200,17 @@ def rows_text(pieces) -> str:
     return "" if not isinstance(pieces, list) else "".join(t for t, _ in pieces)
 
 
+# Minimum widths of the readers' table (CSS classes of _static/book.css): the quote, arithmetic, data rows
+# and note wide, the claim id and verdict unbroken, so a row reads in a few lines (DataTables `columnDefs`).
+READER_WIDTHS = {"claim": "eb-col-short", "verdict": "eb-col-short", "quote": "eb-col-wide",
+                 "arithmetic or reason": "eb-col-wide", "data rows used": "eb-col-wide", "note": "eb-col-widest"}
+
+
+def column_defs(table: pd.DataFrame) -> list[dict]:
+    """DataTables `columnDefs` giving each column of `table` its `READER_WIDTHS` class."""
+    return [{"targets": i, "className": READER_WIDTHS[c]} for i, c in enumerate(table.columns) if c in READER_WIDTHS]
+
+
 def table_for_readers(audit: pd.DataFrame, names: dict | None = None, links: list | None = None) -> pd.DataFrame:
     """The audit for readers: verdicts, arithmetic and notes in words (`names`, see `reader_names`), and
     the data rows used as reader labels (`links`, see `row_links`)."""

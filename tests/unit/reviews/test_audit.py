@@ -178,3 +178,12 @@ def test_readers_see_words_not_identifiers():
         text = " ".join(shown[col].astype(str))
         assert not [s for s in studies["study_id"] if re.search(rf"\b{s}\b", text)], col
         assert not re.findall(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b", text), col
+
+
+def test_reader_table_asks_for_wide_text_columns():
+    shown = audit.table_for_readers(nerve_audit())
+    defs = {shown.columns[d["targets"]]: d["className"] for d in audit.column_defs(shown)}
+    assert defs["note"] == "eb-col-widest" and defs["quote"] == defs["arithmetic or reason"] == "eb-col-wide"
+    assert "review" not in defs
+    css = (REPO / "_static/book.css").read_text()
+    assert all(f".{c}" in css for c in set(defs.values()))

@@ -168,7 +168,8 @@ def _pvalue(claim, df, table) -> Result:
         return Result("holds", str(row[col]), f"p-value in {table}", arith + " (consistent)", rows=list(rows.index))
     if dhi <= slo or dlo >= shi:
         return Result("does_not_hold", str(row[col]), f"p-value in {table}", arith + " (contradict)", rows=list(rows.index))
-    raise CannotCheck(arith + ": the table is less precise than the text, so it neither confirms nor contradicts it")
+    raise CannotCheck(arith + ": the table is less precise than the text, so it neither confirms nor contradicts it",
+                      rows=list(rows.index))
 
 
 def _greater(claim, df, table) -> Result:
@@ -191,7 +192,7 @@ def _mentions(claim, df, table) -> Result:
     if float(claimed) < lb:
         return Result("does_not_hold", str(lb), f"mentions in {table}", arith + f": at least {lb} > {claimed}", rows=list(rows.index))
     raise CannotCheck(arith + f"; the text says {claimed}, and a study that does not mention it may still have used it, "
-                      "so the data give only a lower bound")
+                      "so the data give only a lower bound", rows=list(rows.index))
 
 
 def _cites(claim, df, table) -> Result:
@@ -206,8 +207,9 @@ def _cites(claim, df, table) -> Result:
     # rows that neither support nor contradict: named by `uncertain_filter`, or leaving a filtered column empty
     maybe = select(df, claim.get("uncertain_filter"), table) if _text(claim, "uncertain_filter") else df.iloc[0:0]
     blank = df[unreported(df, claim.get("filter"), table)]
-    fails, unknown, ok, outside, rows_used = [], [], [], [], list(support.index)
+    fails, unknown, ok, outside, rows_used = [], [], [], [], []
     circ_ids = set(claim.get("_circular_ids") or [])
+    own = df["study_id"].astype(str) if "study_id" in df.columns else pd.Series("", index=df.index)
     ids = {name: frame["study_id"].astype(str) for name, frame in (("support", support), ("maybe", maybe), ("blank", blank))}
     for ref in refs:
         sid = inc.get(ref)
@@ -217,13 +219,16 @@ def _cites(claim, df, table) -> Result:
             unknown.append(f"[{ref}] {sid}: coded from this sentence")
         elif (ids["support"] == sid).any():
             ok.append(f"[{ref}] {sid}")
+            rows_used += list(support.index[ids["support"] == sid])
         elif (ids["maybe"] == sid).any():
             unknown.append(f"[{ref}] {sid}: undecided ({_why(maybe[ids['maybe'] == sid])})")
             rows_used += list(maybe.index[ids["maybe"] == sid])
         elif (ids["blank"] == sid).any():
             unknown.append(f"[{ref}] {sid}: not reported")
+            rows_used += list(blank.index[ids["blank"] == sid])
         else:
             fails.append(f"[{ref}] {sid}: no supporting row{_failing(df, sid, claim.get('filter'), table)}")
+            rows_used += list(df.index[own == sid])  # the cited study's rows, none of which supports it
     parts = ([f"{len(ok)} of {len(refs)} cited support it"] + fails + outside + unknown)
     arith = "; ".join(parts)
     if fails or outside:
@@ -231,7 +236,7 @@ def _cites(claim, df, table) -> Result:
     elif unknown:
         circ = any("coded from this sentence" in u for u in unknown)
         raise CannotCheck(arith + (" — the only basis for that study is the sentence itself" if circ else
-                                   " — the data neither confirm nor contradict it for that study"))
+                                   " — the data neither confirm nor contradict it for that study"), rows=rows_used)
     else:
         v = "holds"
     return Result(v, f"{len(ok)}/{len(refs)}", f"citation support over {table} where {_text(claim, 'filter')}", arith, rows=rows_used)
@@ -340,7 +345,7 @@ def _all_with_unreported(claim, rows, table, claimed) -> None:
     if len(failing) and blank.all() and claimed.lower() in ("true", "false"):
         who = ", ".join(row_label(failing, i) for i in failing.index)
         raise CannotCheck(f"{len(good)} of {len(rows)} satisfy {_text(claim, 'condition')}; {len(failing)} rows do not "
-                          f"report the value ({who}): they could go either way")
+                          f"report the value ({who}): they could go either way", rows=list(rows.index))
 
 
 def _count_between(claim, df, table) -> Result:
@@ -367,7 +372,8 @@ def _count_between(claim, df, table) -> Result:
     rows_used = list(sure.index) + [i for i in maybe.index if i not in sure.index]
     shown = str(lo) if lo == hi else f"{lo}-{hi}"
     if lo <= v <= hi and lo < hi:
-        raise CannotCheck(f"{arith}: between {lo} and {hi}, and the stated {claimed} lies inside, so the data cannot decide")
+        raise CannotCheck(f"{arith}: between {lo} and {hi}, and the stated {claimed} lies inside, so the data cannot decide",
+                          rows=rows_used)
     ok = lo == hi == v
     interval = f"{lo}" if lo == hi else f"{lo}–{hi}"
     return Result("holds" if ok else "does_not_hold", shown, f"{rule} over {table}",
@@ -401,7 +407,8 @@ def evaluate(claim: pd.Series, tables) -> Result:
         else:
             res = _basic(claim, tables, table)
     except CannotCheck as e:
-        return Result("cannot_check", "", str(e), str(e), kind)
+        rows = [f"{table}:{row_label(df, i)}" for i in e.rows] if e.rows and table else []
+        return Result("cannot_check", "", str(e), str(e), kind, rows)
     res.kind = kind
     res.rows = [f"{table}:{row_label(df, i)}" for i in res.rows] if table else []
     return res

@@ -23,7 +23,12 @@ _COND = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|!=|=|>|<|~)\s*(.*?)\s
 
 
 class CannotCheck(Exception):
-    """The claim has no rule, or its rule cannot run on the data; the message says why."""
+    """The claim has no rule, or its rule cannot run on the data; the message says why. `rows`: the data
+    rows the rule read before it found it could not decide (shown beside the reason), if any."""
+
+    def __init__(self, message="", rows=None):
+        super().__init__(message)
+        self.rows = list(rows or [])
 
 
 @dataclass(frozen=True)

@@ -175,11 +175,13 @@ def link_targets(audit: pd.DataFrame, review: str, pages: dict, write_csv, root=
             for t in tables_used(audit)}
 
 
-def row_links(audit: pd.DataFrame, names: dict, pages: dict) -> list:
+def row_links(audit: pd.DataFrame, names: dict, pages: dict, sizes: dict | None = None) -> list:
     """Per claim, the data rows it used as link pieces for `display.show_table(links=…)`:
-    '<table>: ' then one link per row to where that table is shown (`pages`: table → URL), or NA."""
+    '<table>: ' then one link per row to where that table is shown (`pages`: table → URL), or NA.
+    A claim that used every row of a table (`sizes`: table → rows) gets one link, 'all N rows'."""
     from evidence_book.labels import table_word, word
 
+    sizes = sizes or {}
     out = []
     for rows in audit["data_rows"]:
         pieces, by_table = [], {}
@@ -189,10 +191,21 @@ def row_links(audit: pd.DataFrame, names: dict, pages: dict) -> list:
             if pieces:
                 pieces.append(("; ", None))
             pieces.append((f"{table_word(table)}: ", None))
+            if len(labels) > 3 and len(labels) == sizes.get(table):
+                pieces.append((f"all {len(labels)} rows", pages.get(table)))
+                continue
             for i, label in enumerate(dict.fromkeys(names.get(l, word(l)) for l in labels)):
                 pieces += ([(", ", None)] if i else []) + [(label, pages.get(table))]
         out.append(pieces or pd.NA)
     return out
+
+
+def data_row_links(audit: pd.DataFrame, review: str, names: dict, pages: dict, write_csv, root=None,
+                   validate: bool | None = None) -> list:
+    """`row_links` for the audit page: targets from `link_targets`, whole tables shortened to 'all N rows'."""
+    get = derived_tables(review, root, validate)
+    sizes = {t: len(get(t)) for t in tables_used(audit)}
+    return row_links(audit, names, link_targets(audit, review, pages, write_csv, root, validate), sizes)
 
 
 def rows_text(pieces) -> str:

@@ -187,3 +187,11 @@ def test_reader_table_asks_for_wide_text_columns():
     assert "review" not in defs
     css = (REPO / "_static/book.css").read_text()
     assert all(f".{c}" in css for c in set(defs.values()))
+
+
+def test_a_whole_table_is_one_link():
+    rows = "; ".join(f"r/studies:s{i}" for i in range(5))
+    one = pd.DataFrame({"claim_id": ["x"], "data_rows": [rows]})
+    assert audit.row_links(one, {}, {"r/studies": "u"}, {"r/studies": 5})[0] == [
+        ("Included studies: ", None), ("all 5 rows", "u")]
+    assert len(audit.row_links(one, {}, {"r/studies": "u"}, {"r/studies": 6})[0]) == 1 + 2 * 5 - 1

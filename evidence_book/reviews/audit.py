@@ -142,7 +142,7 @@ def reader_names(review: str, root=None, validate: bool | None = None) -> dict:
 _TOKEN = re.compile(r"\b[A-Za-z][A-Za-z0-9_]*[A-Za-z0-9]\b")
 _OPS = ((re.compile(r"(?<=\w)\s*~\s*"), " contains "), (re.compile(r"\s*>=\s*"), " ≥ "), (re.compile(r"\s*<=\s*"), " ≤ "),
         (re.compile(r"\s*!=\s*"), " ≠ "), (re.compile(r"(?<=\w)>(?=\d)"), " > "), (re.compile(r"(?<=\w)<(?=\d)"), " < "),
-        (re.compile(r"(?<=\w)=(?=\S)"), " = "))
+        (re.compile(r"(?<=\w)=(?=\S)"), " = "), (re.compile(r"(?<=\w)\|(?=\w)"), " or "))
 
 
 def _name(token: str, names: dict) -> str:

@@ -168,10 +168,12 @@ def test_link_targets_fall_back_to_a_csv_of_the_table():
 
 def test_readers_see_words_not_identifiers():
     names = audit.reader_names("nerve", root=REPO)
-    text = "[52] gartner2014: no supporting row (cell_source = umbilical_cord); 13 of 13 satisfy design_text~quantitative; year>=2014"
+    text = ("[52] gartner2014: no supporting row (cell_source = umbilical_cord); 13 of 13 satisfy design_text~quantitative; "
+            "year>=2014; measure=axon diameter|myelin thickness")
     out = audit.readable(text, names)
     assert out == ("[52] Gärtner 2014: no supporting row (cell source = umbilical cord); "
-                   "13 of 13 satisfy design (as reported) contains quantitative; year ≥ 2014")
+                   "13 of 13 satisfy design (as reported) contains quantitative; year ≥ 2014; "
+                   "measure = axon diameter or myelin thickness")
     shown = audit.table_for_readers(nerve_audit(), names, audit.row_links(nerve_audit(), names, {}))
     studies = load_table("nerve", "studies", root=REPO)
     for col in ("arithmetic or reason", "note", "data rows used", "recomputed"):

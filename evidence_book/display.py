@@ -33,8 +33,10 @@ def _link(name: str) -> str:
 
 
 def linked_cells(shown: pd.DataFrame, links: dict) -> pd.DataFrame:
-    """Every text cell HTML-escaped; the cells of each column in `links` (column → one URL per row,
-    NA for none) wrapped in ``<a href>`` with the URL escaped too. Numbers stay numbers (sorting)."""
+    """Every text cell HTML-escaped; the cells of each column in `links` (column → one entry per row)
+    linked, URLs escaped too. An entry is a URL (the whole cell becomes a link), NA (no link), or a
+    list of ``(text, url or None)`` pieces: the cell is then those pieces in order, each linked where it
+    has a URL (several links in one cell, e.g. the data rows a claim used). Numbers stay numbers."""
     out = shown.copy()
     for col in out.columns:
         cells = [html_escape(v) if isinstance(v, str) else v for v in out[col]]
@@ -42,11 +44,27 @@ def linked_cells(shown: pd.DataFrame, links: dict) -> pd.DataFrame:
             urls = list(links[col])
             if len(urls) != len(out):
                 raise ValueError(f"links[{col!r}] has {len(urls)} URLs for {len(out)} rows")
-            cells = [c if u is None or pd.isna(u) or c == "" else f'<a href="{html_escape(u)}">{c}</a>'
+            cells = [_pieces(u) if isinstance(u, (list, tuple)) else
+                     c if u is None or pd.isna(u) or c == "" else f'<a href="{html_escape(u)}">{c}</a>'
                      for c, u in zip(cells, urls)]
         out[col] = pd.Series(cells, index=out.index, dtype=object)
     out.columns = [html_escape(c) for c in out.columns]
     return out
+
+
+def _pieces(pieces) -> str:
+    """``[(text, url or None), …]`` → escaped HTML, a link for each piece with a URL."""
+    html = []
+    for text, url in pieces:
+        t = html_escape(str(text))
+        html.append(t if url is None or (not isinstance(url, str) and pd.isna(url)) or not t
+                    else f'<a href="{html_escape(url)}">{t}</a>')
+    return "".join(html)
+
+
+def file_url(name: str) -> str:
+    """The URL, from the section's page, of a file it wrote (`save_csv`, a download)."""
+    return _link(name)
 
 
 def show_table(df: pd.DataFrame, table_id: str, caption: str = "", download: str | None = None,

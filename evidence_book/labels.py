@@ -67,6 +67,18 @@ COLUMN_WORDS = {
     "n_included_stated": "Kept (stated score)", "n_excluded_stated": "Left out (stated score)",
     "n_missing_stated": "No stated score", "n_included_counted": "Kept (counted score)",
     "n_excluded_counted": "Left out (counted score)", "n_missing_counted": "No counted score",
+    "n_animals": "Animals", "design_text": "Design (as reported)", "nerve": "Nerve",
+    "n_outcomes_favours_treatment": "Results favouring treatment", "in_vivo_agent": "Agent given in vivo",
+    "p_text": "p-value (as reported)", "comparator_value": "Comparator's value",
+}
+# Data tables → what readers call them (e.g. where the audit names the data rows a claim used).
+TABLE_WORDS = {
+    "studies": "Included studies", "trials": "Included trials", "included": "Included studies",
+    "outcomes": "Table 2 findings", "comparisons": "Table 2 group values", "jbi": "JBI answers",
+    "jbi_scores": "JBI scores", "prisma": "PRISMA counts", "search_strings": "Search strings",
+    "methods": "Methods as the review states them", "eligibility": "Eligibility criteria", "pio": "Research question",
+    "indications": "Response by indication", "outcomes_binary": "Results per trial arm",
+    "adverse_events": "Adverse events",
 }
 
 
@@ -83,6 +95,12 @@ def words_in_text(text) -> str:
         return ""
     return re.sub(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b",
                   lambda m: word(m.group(0)).lower() if m.group(0) in VALUE_WORDS else m.group(0), str(text))
+
+
+def table_word(name: str) -> str:
+    """'nerve/studies' or 'studies' → 'Included studies'."""
+    base = str(name).rpartition("/")[2]
+    return TABLE_WORDS.get(base, pretty(base))
 
 
 def column_word(name: str) -> str:

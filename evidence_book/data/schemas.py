@@ -17,7 +17,7 @@ ROB = ("Low", "Moderate", "High")
 CERTAINTY_LEVELS = ("High", "Moderate", "Low", "Very low")
 CERTAINTY_DOMAINS = ("risk_of_bias", "inconsistency", "imprecision", "indirectness", "publication_bias")
 RULES = ("", "count", "count_distinct", "sum", "min", "max", "range", "percent", "all", "value",
-         "mentions", "change", "ratio", "granularity", "pvalue", "greater", "cites", "difference", "percent_of")
+         "mentions", "change", "ratio", "granularity", "pvalue", "greater", "cites", "difference", "percent_of", "pooled")
 NUMBER_TEXT = r"^-?\d+(\.\d+)?$"  # a number kept as printed, so its precision is known
 
 
@@ -104,6 +104,16 @@ TABLES = [
         Col("database", required=True), Col("search_string", required=True)], key=("database",)),
     T("nerve", "eligibility", "Inclusion and exclusion criteria (review §2).", [
         Col("kind", required=True, allowed=("inclusion", "exclusion")), Col("criterion", required=True)]),
+    T("nerve", "methods", "What the review says about its own methods (synthesis, meta-analysis, search), one "
+      "fact per row, to check statements made elsewhere in the review.", [
+        Col("item", required=True, pattern=SLUG), Col("value", required=True)], key=("item",)),
+    T("nerve", "comparisons", "Further group values Table 2 prints side by side (beyond the treatment-control "
+      "pair of outcomes.csv): one row per group compared with another.", [
+        Col("study_id", required=True), Col("measure", required=True), Col("group", required=True),
+        Col("value", "float", required=True, doc="the group's value as printed (upper end where a range is printed)"),
+        Col("comparator", required=True),
+        Col("comparator_value", "float", required=True, doc="the comparator's value (lower end where a range or bound is printed)"),
+        Col("unit"), Col("timepoint")]),
     T("nerve", "prisma", "PRISMA 2020 flow counts; empty where the review does not report them.", [
         Col("stage", required=True, pattern=SLUG), Col("count", "int", min=0)], key=("stage",)),
     T("nerve", "certainty", "This book's GRADE-style certainty judgements per outcome domain of the rat studies "
@@ -164,6 +174,8 @@ TABLES = [
             allowed=("safety", "duration", "indication", "cost", "mechanism", "efficacy", "procedure", "other")),
         Col("claim", required=True)], key=("claim_id",)),
 ]
+# A claims file may add `uncertain_filter` (rows that may count or may support, the data do not say
+# for sure; see data/CLAIMS_FORMAT.md): optional, so a claims file without it stays valid.
 for _review in ("nerve", "aasc"):
     TABLES.append(T(_review, "claims", "Quantitative statements of the review, with how the audit recomputes them.", [
         Col("claim_id", required=True), Col("quote", required=True), Col("claimed_value"),
@@ -192,6 +204,7 @@ BY_NAME = {(t.review, t.name): t for t in TABLES}
 FOREIGN_KEYS = [
     (("nerve", "jbi", "study_id"), ("nerve", "studies", "study_id")),
     (("nerve", "outcomes", "study_id"), ("nerve", "studies", "study_id")),
+    (("nerve", "comparisons", "study_id"), ("nerve", "studies", "study_id")),
     (("aasc", "outcomes_binary", "study_id"), ("aasc", "trials", "study_id")),
     (("aasc", "outcomes_continuous", "study_id"), ("aasc", "trials", "study_id")),
     (("aasc", "adverse_events", "study_id"), ("aasc", "trials", "study_id")),

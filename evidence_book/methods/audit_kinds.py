@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from evidence_book.methods.audit_rules import (
-    CannotCheck, compare, format_value, parse_conditions, recompute, select,
+    CannotCheck, compare, format_value, parse_conditions, recompute, select, unreported,
 )
+from evidence_book.values import FALSE_WORDS, TRUE_WORDS
 from evidence_book.methods.audit_text import (
     circular_rows, decimals_of, fmt, p_interval, parse_refs, row_label,
 )
@@ -34,6 +35,7 @@ RULE_KINDS = {
     "all": "universal", "none": "universal", "change": "percent change", "ratio": "ratio",
     "granularity": "granularity", "pvalue": "p-value", "greater": "comparison", "cites": "citation support",
     "difference": "difference", "percent_of": "percent",
+    "pooled": "pooled estimate",
 }
 
 
@@ -211,7 +213,8 @@ def _pvalue(claim, df, table) -> Result:
         return Result("holds", str(row[col]), f"p-value in {table}", arith + " (consistent)", rows=list(rows.index))
     if dhi <= slo or dlo >= shi:
         return Result("does_not_hold", str(row[col]), f"p-value in {table}", arith + " (contradict)", rows=list(rows.index))
-    raise CannotCheck(arith + ": the table is less precise than the text, so it neither confirms nor contradicts it")
+    raise CannotCheck(arith + ": the table is less precise than the text, so it neither confirms nor contradicts it",
+                      rows=list(rows.index))
 
 
 def _greater(claim, df, table) -> Result:
@@ -231,6 +234,7 @@ def _greater(claim, df, table) -> Result:
                               f"{fmt(b - hb)}–{fmt(b + hb)}) the claim could still be true")
         if ha or hb:
             arith += f" (even within their rounding: {fmt(a - ha)}–{fmt(a + ha)} vs {fmt(b - hb)}–{fmt(b + hb)})"
+        arith += ": the stated relation does not hold"
     return Result("holds" if got == want else "does_not_hold", "true" if got else "false", how, arith,
                   rows=list(rows.index))
 
@@ -312,7 +316,7 @@ def _mentions(claim, df, table) -> Result:
     if float(claimed) < lb:
         return Result("does_not_hold", str(lb), f"mentions in {table}", arith + f": at least {lb} > {claimed}", rows=list(rows.index))
     raise CannotCheck(arith + f"; the text says {claimed}, and a study that does not mention it may still have used it, "
-                      "so the data give only a lower bound")
+                      "so the data give only a lower bound", rows=list(rows.index))
 
 
 def _cites(claim, df, table) -> Result:
@@ -324,27 +328,83 @@ def _cites(claim, df, table) -> Result:
     review = table.partition("/")[0]
     inc = tables_included(claim, review)
     support = select(df, claim.get("filter"), table)
-    fails, unknown, ok, outside, rows_used = [], [], [], [], list(support.index)
+    # rows that neither support nor contradict: named by `uncertain_filter`, or leaving a filtered column empty
+    maybe = select(df, claim.get("uncertain_filter"), table) if _text(claim, "uncertain_filter") else df.iloc[0:0]
+    blank = df[unreported(df, claim.get("filter"), table)]
+    fails, unknown, ok, outside, rows_used = [], [], [], [], []
     circ_ids = set(claim.get("_circular_ids") or [])
+    own = df["study_id"].astype(str) if "study_id" in df.columns else pd.Series("", index=df.index)
+    ids = {name: frame["study_id"].astype(str) for name, frame in (("support", support), ("maybe", maybe), ("blank", blank))}
     for ref in refs:
         sid = inc.get(ref)
         if sid is None:
             outside.append(f"[{ref}] is not an included study")
         elif sid in circ_ids:
             unknown.append(f"[{ref}] {sid}: coded from this sentence")
-        elif (support["study_id"].astype(str) == sid).any():
+        elif (ids["support"] == sid).any():
             ok.append(f"[{ref}] {sid}")
+            rows_used += list(support.index[ids["support"] == sid])
+        elif (ids["maybe"] == sid).any():
+            unknown.append(f"[{ref}] {sid}: undecided ({_why(maybe[ids['maybe'] == sid])})")
+            rows_used += list(maybe.index[ids["maybe"] == sid])
+        elif (ids["blank"] == sid).any():
+            unknown.append(f"[{ref}] {sid}: not reported")
+            rows_used += list(blank.index[ids["blank"] == sid])
         else:
-            fails.append(f"[{ref}] {sid}: no supporting row")
+            fails.append(f"[{ref}] {sid}: no supporting row{_failing(df, sid, claim.get('filter'), table)}")
+            rows_used += list(df.index[own == sid])  # the cited study's rows, none of which supports it
     parts = ([f"{len(ok)} of {len(refs)} cited support it"] + fails + outside + unknown)
     arith = "; ".join(parts)
     if fails or outside:
         v = "does_not_hold"
     elif unknown:
-        raise CannotCheck(arith + " — the only basis for that study is the sentence itself")
+        circ = any("coded from this sentence" in u for u in unknown)
+        raise CannotCheck(arith + (" — the only basis for that study is the sentence itself" if circ else
+                                   " — the data neither confirm nor contradict it for that study"), rows=rows_used)
     else:
         v = "holds"
     return Result(v, f"{len(ok)}/{len(refs)}", f"citation support over {table} where {_text(claim, 'filter')}", arith, rows=rows_used)
+
+
+def _failing(df, sid, text, table) -> str:
+    """Where a study has one row in the table (a study-level table), the values that fail the filter."""
+    own = df[df["study_id"].astype(str) == sid]
+    if len(own) != 1:
+        return f" (none of its {len(own)} rows has {text})" if len(own) and text and str(text).strip() else ""
+    bad = [f"{c.column} = {own.iloc[0][c.column]}" for c in parse_conditions(text)
+           if not select(own, f"{c.column}{c.op}{c.value}", table).shape[0]]
+    return f" ({'; '.join(bad)})" if bad else ""
+
+
+def _why(rows) -> str:
+    """A short description of undecided rows: their measure (and direction) where the table has them."""
+    parts = []
+    for _, r in rows.iterrows():
+        bits = [str(r[c]) for c in ("measure", "direction") if c in r.index and pd.notna(r[c])]
+        parts.append(", ".join(bits) if bits else "see note")
+    return "; ".join(dict.fromkeys(parts))
+
+
+def _pooled(claim, df, table) -> Result:
+    """A pooled estimate across studies (one mean difference and p-value for several studies) needs a
+    quantitative synthesis. The review's own statement of its methods (one row of `table`, the value in
+    `column`) decides whether it did one: if it says none, the pooled number has no basis in the review."""
+    row, rows = _one_row(df, claim, table)
+    col = _text(claim, "column") or "value"
+    if col not in row.index or pd.isna(row[col]):
+        raise CannotCheck(f"{table} does not say whether the review pooled results")
+    said = str(row[col]).strip().lower()
+    quote = str(row["quote"]).strip() if "quote" in row.index and pd.notna(row["quote"]) else said
+    where = f" ({row['location']})" if "location" in row.index and pd.notna(row["location"]) else ""
+    stated = _text(claim, "claimed_value")
+    if said in FALSE_WORDS or said in ("none", "not done"):
+        arith = (f"a pooled estimate across studies ({stated}) needs a meta-analysis; the review says “{quote}”{where}: "
+                 "no pooled analysis, and its tables give no values to pool")
+        return Result("does_not_hold", "no pooled analysis", f"pooled estimate against {table}", arith,
+                      rows=list(rows.index))
+    if said in TRUE_WORDS:
+        raise CannotCheck(f"the review reports a pooled analysis (“{quote}”), but its pooled values are not in the data")
+    raise CannotCheck(f"cannot read '{row[col]}' in {table} as done or not done")
 
 
 def tables_included(claim, review):
@@ -356,11 +416,15 @@ def tables_included(claim, review):
 def _basic(claim, tables, table) -> Result:
     """The rules of `audit_rules`, with arithmetic and the rows used."""
     rule = _text(claim, "rule")
+    if rule in ("count", "count_distinct") and _text(claim, "uncertain_filter"):
+        return _count_between(claim, tables(table), table)
     value, how = recompute(claim, tables)
     df = tables(table)
     rows = select(df, claim.get("filter"), table)
     claimed = _text(claim, "claimed_value")
     col = _text(claim, "column")
+    if rule == "all" and value is False:
+        _all_with_unreported(claim, rows, table, claimed)
     shown = f"{format_value(value[0])}-{format_value(value[1])}" if isinstance(value, tuple) else format_value(value)
     ok = compare(claimed, value, claim.get("tolerance"))
     if rule == "sum":
@@ -404,9 +468,53 @@ def _basic(claim, tables, table) -> Result:
     return Result("holds" if ok else "does_not_hold", shown, how, arith, rows=list(rows.index))
 
 
+def _all_with_unreported(claim, rows, table, claimed) -> None:
+    """'All … ' is false only when a row fails on a reported value; rows that leave the condition's
+    column empty could go either way, so if they are the only failures the data cannot decide."""
+    good = select(rows, claim.get("condition"), table)
+    failing = rows.loc[rows.index.difference(good.index)]
+    blank = unreported(failing, claim.get("condition"), table)
+    if len(failing) and blank.all() and claimed.lower() in ("true", "false"):
+        who = ", ".join(row_label(failing, i) for i in failing.index)
+        raise CannotCheck(f"{len(good)} of {len(rows)} satisfy {_text(claim, 'condition')}; {len(failing)} rows do not "
+                          f"report the value ({who}): they could go either way", rows=list(rows.index))
+
+
+def _count_between(claim, df, table) -> Result:
+    """A count whose members are partly uncertain: `filter` selects the rows that surely count,
+    `uncertain_filter` rows that may count (the data do not say for sure). The count lies between the
+    two; a claim inside that interval cannot be decided, outside it does not hold."""
+    rule, col = _text(claim, "rule"), _text(claim, "column")
+    sure = select(df, claim.get("filter"), table)
+    maybe = select(df, claim.get("uncertain_filter"), table)
+
+    def members(rows):
+        if rule == "count":
+            return [row_label(rows, i) for i in rows.index]
+        if col not in rows.columns:
+            raise CannotCheck(f"{table} has no column '{col}'")
+        return sorted(rows[col].dropna().astype(str).unique())
+
+    a = members(sure)
+    extra = [m for m in members(maybe) if m not in a]
+    lo, hi = len(a), len(a) + len(extra)
+    claimed = _claimed_number(claim)
+    v = float(claimed)
+    arith = f"{lo} surely ({', '.join(a)})" + (f", up to {len(extra)} more ({', '.join(extra)})" if extra else "")
+    rows_used = list(sure.index) + [i for i in maybe.index if i not in sure.index]
+    shown = str(lo) if lo == hi else f"{lo}-{hi}"
+    if lo <= v <= hi and lo < hi:
+        raise CannotCheck(f"{arith}: between {lo} and {hi}, and the stated {claimed} lies inside, so the data cannot decide",
+                          rows=rows_used)
+    ok = lo == hi == v
+    interval = f"{lo}" if lo == hi else f"{lo}–{hi}"
+    return Result("holds" if ok else "does_not_hold", shown, f"{rule} over {table}",
+                  f"{arith} → {interval} {'=' if ok else '≠'} {claimed}", rows=rows_used)
+
+
 KINDS = {"change": lambda c, d, t: _change(c, d, t, False), "ratio": lambda c, d, t: _change(c, d, t, True),
          "granularity": _granularity, "pvalue": _pvalue, "greater": _greater, "mentions": _mentions, "cites": _cites,
-         "difference": _difference, "percent_of": _percent_of}
+         "difference": _difference, "percent_of": _percent_of, "pooled": _pooled}
 
 
 def evaluate(claim: pd.Series, tables) -> Result:
@@ -435,7 +543,8 @@ def evaluate(claim: pd.Series, tables) -> Result:
         else:
             res = _basic(claim, tables, table)
     except CannotCheck as e:
-        return Result("cannot_check", "", str(e), str(e), kind)
+        rows = [f"{table}:{row_label(df, i)}" for i in e.rows] if e.rows and table else []
+        return Result("cannot_check", "", str(e), str(e), kind, rows)
     res.kind = kind
     res.rows = [f"{table}:{row_label(df, i)}" for i in res.rows] if table else []
     return res

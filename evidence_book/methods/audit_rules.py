@@ -23,7 +23,12 @@ _COND = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|!=|=|>|<|~)\s*(.*?)\s
 
 
 class CannotCheck(Exception):
-    """The claim has no rule, or its rule cannot run on the data; the message says why."""
+    """The claim has no rule, or its rule cannot run on the data; the message says why. `rows`: the data
+    rows the rule read before it found it could not decide (shown beside the reason), if any."""
+
+    def __init__(self, message="", rows=None):
+        super().__init__(message)
+        self.rows = list(rows or [])
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,19 @@ def _numeric_if_possible(s: pd.Series) -> pd.Series:
         if num.notna().sum() == s.notna().sum() and s.notna().any():
             return num
     return s
+
+
+def unreported(df: pd.DataFrame, text, table: str) -> pd.Series:
+    """Rows whose conditions cannot be decided: no condition fails on a reported value, and some
+    condition reads a column the row leaves empty (not reported is not the same as 'no')."""
+    known_fail = pd.Series(False, index=df.index)
+    missing = pd.Series(False, index=df.index)
+    for cond in parse_conditions(text):
+        m = _mask(df, cond, table)
+        na = df[cond.column].isna()
+        known_fail |= ~m & ~na
+        missing |= na
+    return missing & ~known_fail
 
 
 def select(df: pd.DataFrame, text, table: str) -> pd.DataFrame:

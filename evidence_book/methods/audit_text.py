@@ -10,7 +10,7 @@ import pandas as pd
 
 _P = re.compile(r"p\s*(<=|≤|>=|≥|<|>|=)\s*(\d*\.?\d+)", re.I)
 _QUOTED = re.compile(r"[\"“(]([^\"”()]{15,})[\"”)]")
-LABEL_COLUMNS = ("study_id", "stage", "indication", "claim_id")
+LABEL_COLUMNS = ("study_id", "stage", "indication", "claim_id", "item", "database")
 
 
 def decimals_of(text: str) -> int:

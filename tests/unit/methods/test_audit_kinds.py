@@ -11,6 +11,7 @@ STUDIES = pd.DataFrame({
     "secretome_type": ["exosomes", "extracellular_vesicles", "exosomes", "exosomes"],
     "score": pd.array([9, 10, 12, 9], dtype="Int64"),
     "age_min": pd.array([3, 8, None, 8], dtype="Float64"), "age_max": pd.array([4, 12, None, 8], dtype="Float64"),
+    "nerve": ["sciatic", "spinal cord", None, "sciatic"],
     "note": ["", "", "", 'secretome_type "exosomes" taken from §3.2 ("The stem cell-derived exosomes [10–13]")'],
 })
 OUTCOMES = pd.DataFrame({
@@ -23,13 +24,16 @@ OUTCOMES = pd.DataFrame({
     "n_treatment": pd.array([6, 19, None, None, None], dtype="Float64"),
     "note": [""] * 5,
 })
-TABLES = {"t/studies": STUDIES, "t/outcomes": OUTCOMES, "t/included": STUDIES[["ref", "study_id"]]}
+METHODS = pd.DataFrame({"item": ["meta_analysis", "meta_analysis_other", "synthesis"], "value": ["no", "yes", "narrative"],
+                        "location": ["§4", "§2", "Abstract"],
+                        "quote": ["the lack of meta-analysis", "pooled with a random-effects model", "synthesized narratively"]})
+TABLES = {"t/studies": STUDIES, "t/outcomes": OUTCOMES, "t/included": STUDIES[["ref", "study_id"]], "t/methods": METHODS}
 
 
 def claim(**kw) -> pd.Series:
     base = {"rule": None, "table": "t/outcomes", "column": None, "filter": None, "denominator_filter": None,
             "condition": None, "tolerance": None, "note": None, "quote": "a sentence", "claimed_value": None,
-            "cited_refs": None}
+            "cited_refs": None, "uncertain_filter": None}
     return pd.Series({**base, **kw})
 
 
@@ -248,3 +252,57 @@ def test_universal_comparing_two_columns_of_each_row():
     assert run(rule="all", table="t/printed", filter=f, condition="followup<baseline", claimed_value="true").verdict == "holds"
     r = run(rule="all", table="t/printed", condition="followup<baseline", claimed_value="true")
     assert r.verdict == "does_not_hold" and "not: u, x" in r.arithmetic
+def test_universal_with_unreported_rows_is_decided_only_by_a_reported_failure():
+    # ages (min) 3, 8, not reported, 8. "all at least 3 weeks": c could be anything → cannot be decided;
+    # "all at least 5 weeks": a (3) fails on a reported value → does not hold, whatever c is.
+    c = dict(rule="all", table="t/studies", claimed_value="true")
+    assert run(**c, condition="age_min>=3").verdict == "cannot_check"
+    assert run(**c, condition="age_min>=5").verdict == "does_not_hold"
+    assert run(**c, condition="score>=9").verdict == "holds"  # nothing missing: decided as before
+
+
+@pytest.mark.parametrize("claimed, expected", [
+    ("2", "cannot_check"),   # surely a, b (SFI); maybe d (WRL): 2–3, 2 inside
+    ("3", "cannot_check"),   # 3 inside 2–3
+    ("1", "does_not_hold"),  # below the sure count
+    ("5", "does_not_hold"),  # above even with d
+])
+def test_count_with_uncertain_members_is_an_interval(claimed, expected):
+    r = run(rule="count_distinct", column="study_id", filter="measure=SFI; direction=favours_treatment",
+            uncertain_filter="measure=WRL", claimed_value=claimed)
+    assert r.verdict == expected
+    if expected == "does_not_hold":
+        assert r.arithmetic == f"2 surely (a, b), up to 1 more (d) → 2–3 ≠ {claimed}"
+
+
+def test_count_whose_uncertain_rows_add_nobody_is_exact():
+    # the uncertain filter selects a again: 2 surely, nobody more → 2 holds, 3 does not
+    f = dict(rule="count_distinct", column="study_id", filter="measure=SFI", uncertain_filter="study_id=a")
+    assert run(**f, claimed_value="2").verdict == "holds"
+    assert run(**f, claimed_value="3").verdict == "does_not_hold"
+
+
+def test_citation_support_with_undecided_and_unreported_studies():
+    # axon diameter [10,11,12]: a and c support, b only has an SFI row named uncertain → undecided → cannot check
+    r = run(rule="cites", filter="measure=axon diameter", uncertain_filter="measure=SFI", cited_refs="10,11,12")
+    assert r.verdict == "cannot_check" and "[11] b: undecided (SFI" in r.arithmetic
+    # [10,11,13]: d (WRL only) does not support → does not hold, whatever b is
+    r = run(rule="cites", filter="measure=axon diameter", uncertain_filter="measure=SFI", cited_refs="10,11,13")
+    assert r.verdict == "does_not_hold" and "[13] d: no supporting row" in r.arithmetic
+    # study-level table: "in sciatic nerves [10,12]" — c leaves the nerve empty → not reported, cannot check;
+    # "[10,11]" — b is a spinal cord study → does not hold, and the failing value is shown
+    c = dict(rule="cites", table="t/studies", filter="nerve=sciatic")
+    assert run(**c, cited_refs="10,12").verdict == "cannot_check"
+    r = run(**c, cited_refs="10,11")
+    assert r.verdict == "does_not_hold" and "[11] b: no supporting row (nerve = spinal cord)" in r.arithmetic
+
+
+def test_pooled_estimate_without_a_pooled_analysis():
+    # "mean difference +20.5% (p < 0.01)" over nine studies; the review says it did no meta-analysis
+    c = dict(rule="pooled", table="t/methods", column="value", claimed_value="+20.5%")
+    r = run(**c, filter="item=meta_analysis")
+    assert r.verdict == "does_not_hold"
+    assert "“the lack of meta-analysis” (§4)" in r.arithmetic and "+20.5%" in r.arithmetic
+    # a review that did pool: the pooled value itself is not in the data → cannot check; an unreadable value too
+    assert run(**c, filter="item=meta_analysis_other").verdict == "cannot_check"
+    assert run(**c, filter="item=synthesis").verdict == "cannot_check"

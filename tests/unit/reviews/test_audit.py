@@ -1,6 +1,8 @@
 """Tests of evidence_book.reviews.audit."""
 from __future__ import annotations
 
+import functools
+import re
 import shutil
 import pandas as pd
 import pytest
@@ -141,3 +143,105 @@ def test_aasc_unsupported_is_not_contradicted_and_circular_is_not_checked(aasc_a
     # a statement repeated in the methods is the abstract's error, counted once
     for cid in ("aasc-c149", "aasc-c150"):
         assert result.at[cid, "root_claim_id"] == "aasc-c04"
+@functools.lru_cache(maxsize=1)
+def _nerve_audit():
+    return audit.audit_review("nerve", root=REPO)
+
+
+def nerve_audit() -> pd.DataFrame:
+    return _nerve_audit().copy()
+
+
+@pytest.mark.parametrize("cid, expected", [
+    ("nerve-c06", "does_not_hold"),   # a pooled +20.5% (p < 0.01) while the review says it did no meta-analysis
+    ("nerve-c09", "cannot_check"),    # 12 studies surely histological, yu2021's nerve length may be: 12–13, 12 inside
+    ("nerve-c05", "does_not_hold"),   # SFI gain in 7 studies surely, margiana2019 maybe: 7–8, never 9
+    ("nerve-c45", "cannot_check"),    # fu2019's Table 2 row names no secretome: 'all show secretomes …' undecided there
+    ("nerve-c55", "cannot_check"),    # fu2019 'wave amplitude' is not said to be CMAP (no longer coded from this sentence)
+    ("nerve-c57", "does_not_hold"),   # yu2021 [42] reports neither fibre diameter nor myelin thickness
+    ("nerve-c130", "does_not_hold"),  # 26,009 'significantly higher' than End-to-EndUCX's 28,821
+    ("nerve-c129", "holds"),          # 26,009 > 23,900 (Floleal)
+    ("nerve-c110", "does_not_hold"),  # [48] liu2019 is a spinal cord study, cited for sciatic nerves
+])
+def test_nerve_verdicts_worked_by_hand(cid, expected):
+    result = nerve_audit().set_index("claim_id")
+    assert result.at[cid, "verdict"] == expected, result.at[cid, "arithmetic"]
+
+
+def test_repeated_errors_point_to_their_root():
+    result = nerve_audit().set_index("claim_id")
+    assert result.at["nerve-c10", "root_claim_id"] == "nerve-c06"      # the other pooled figures
+    assert result.at["nerve-c117", "root_claim_id"] == "nerve-c63"     # ref 53 cited again in §4
+    assert result.at["nerve-c06", "root_claim_id"] == ""
+
+
+AUDIT = pd.DataFrame({
+    "claim_id": ["x-c1", "x-c2", "x-c3"],
+    "data_rows": ["r/studies:a; r/studies:b; r/outcomes:a; r/outcomes:a", "r/methods:meta_analysis", ""],
+})
+
+
+def test_used_rows_each_once_in_order():
+    assert audit.used_rows(AUDIT["data_rows"][0]) == [("r/studies", "a"), ("r/studies", "b"), ("r/outcomes", "a")]
+    assert audit.tables_used(AUDIT) == ["r/studies", "r/outcomes", "r/methods"]
+
+
+def test_row_links_point_each_row_to_the_table_that_shows_it():
+    names = {"a": "Alpha 2020", "b": "Beta 2021"}
+    pages = {"r/studies": "s.html#t-studies", "r/outcomes": "s.html#t-findings", "r/methods": "_files/x/data-r-methods.csv"}
+    links = audit.row_links(AUDIT, names, pages)
+    assert links[0] == [("Included studies: ", None), ("Alpha 2020", "s.html#t-studies"), (", ", None),
+                        ("Beta 2021", "s.html#t-studies"), ("; ", None), ("Table 2 findings: ", None),
+                        ("Alpha 2020", "s.html#t-findings")]
+    assert links[1] == [("Methods as the review states them: ", None), ("Meta analysis", "_files/x/data-r-methods.csv")]
+    assert pd.isna(links[2])
+    assert audit.rows_text(links[0]) == "Included studies: Alpha 2020, Beta 2021; Table 2 findings: Alpha 2020"
+
+
+def test_link_targets_fall_back_to_a_csv_of_the_table():
+    written = {}
+
+    def write(df, name):
+        written[name] = df
+        return f"_files/nerve-audit/{name}.csv"
+
+    result = nerve_audit()
+    targets = audit.link_targets(result, "nerve", {"nerve/studies": "nerve-studies.html#t-studies"}, write, root=REPO)
+    assert targets["nerve/studies"] == "nerve-studies.html#t-studies"
+    assert targets["nerve/methods"] == "_files/nerve-audit/data-nerve-methods.csv"
+    assert set(targets) == set(audit.tables_used(result))
+    assert "nerve-studies" not in " ".join(written)  # a table shown on a page is not written again
+    assert list(written["data-nerve-methods"]["item"]) == list(load_table("nerve", "methods", root=REPO)["item"])
+
+
+def test_readers_see_words_not_identifiers():
+    names = audit.reader_names("nerve", root=REPO)
+    text = ("[52] gartner2014: no supporting row (cell_source = umbilical_cord); 13 of 13 satisfy design_text~quantitative; "
+            "year>=2014; measure=axon diameter|myelin thickness")
+    out = audit.readable(text, names)
+    assert out == ("[52] Gärtner 2014: no supporting row (cell source = umbilical cord); "
+                   "13 of 13 satisfy design (as reported) contains quantitative; year ≥ 2014; "
+                   "measure = axon diameter or myelin thickness")
+    shown = audit.table_for_readers(nerve_audit(), names, audit.row_links(nerve_audit(), names, {}))
+    studies = load_table("nerve", "studies", root=REPO)
+    for col in ("arithmetic or reason", "note", "data rows used", "recomputed"):
+        text = " ".join(shown[col].astype(str))
+        assert not [s for s in studies["study_id"] if re.search(rf"\b{s}\b", text)], col
+        assert not re.findall(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b", text), col
+
+
+def test_reader_table_asks_for_wide_text_columns():
+    shown = audit.table_for_readers(nerve_audit())
+    defs = {shown.columns[d["targets"]]: d["className"] for d in audit.column_defs(shown)}
+    assert defs["note"] == "eb-col-widest" and defs["quote"] == defs["arithmetic or reason"] == "eb-col-wide"
+    assert "review" not in defs
+    css = (REPO / "_static/book.css").read_text()
+    assert all(f".{c}" in css for c in set(defs.values()))
+
+
+def test_a_whole_table_is_one_link():
+    rows = "; ".join(f"r/studies:s{i}" for i in range(5))
+    one = pd.DataFrame({"claim_id": ["x"], "data_rows": [rows]})
+    assert audit.row_links(one, {}, {"r/studies": "u"}, {"r/studies": 5})[0] == [
+        ("Included studies: ", None), ("all 5 rows", "u")]
+    assert len(audit.row_links(one, {}, {"r/studies": "u"}, {"r/studies": 6})[0]) == 1 + 2 * 5 - 1

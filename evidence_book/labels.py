@@ -67,6 +67,9 @@ COLUMN_WORDS = {
     "n_included_stated": "Kept (stated score)", "n_excluded_stated": "Left out (stated score)",
     "n_missing_stated": "No stated score", "n_included_counted": "Kept (counted score)",
     "n_excluded_counted": "Left out (counted score)", "n_missing_counted": "No counted score",
+    "n_animals": "Animals", "n_patients": "Patients", "n_aasc": "n (cells)", "weight_min_g": "Minimum weight (g)",
+    "weight_max_g": "Maximum weight (g)", "age_text": "Age", "ref": "Reference number", "ref_id": "Reference",
+    "claim_id": "Claim", "claimed_value": "Claimed value", "nct_id": "Registry number", "doi": "DOI",
 }
 
 
@@ -126,3 +129,7 @@ CERTAINTY_DOMAIN_LABELS = {"risk_of_bias": "Risk of bias", "inconsistency": "Inc
                            "imprecision": "Imprecision", "indirectness": "Indirectness",
                            "publication_bias": "Publication bias"}
 VALUE_WORDS.update(CERTAINTY_DOMAIN_LABELS)  # one word for a code, in tables and in free text
+
+# The part of the book each review's data belong to (data/<review>/), for pages about the data as a whole.
+REVIEW_WORDS = {"nerve": "Rat studies", "aasc": "Adipose stem cell trials", "ev": "Registered EV trials",
+                "clinic": "Clinic's claims", "context": "Context"}

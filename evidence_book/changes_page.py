@@ -19,6 +19,7 @@ PART = "appendix/changes.part.md"
 JSON = "_extra/changes.json"  # the site root's changes.json
 MAX_ROWS = 25  # rows listed per table and kind; changes.json lists them all
 MAX_VALUE = 90  # characters of a value shown on the page
+MAX_SUBJECT = 160  # characters of a commit's subject line shown
 PARAMETER_WORDS = {"jbi_threshold": "quality threshold (JBI items of 13)", "effect_measure": "effect measure",
                    "method": "pooling method", "ci": "confidence interval method"}
 STUDY_FIRST = {f"data/{rv}/{tb}.csv" for rv, tb in STUDY_TABLES.items()} | {"data/ev/trials.csv"}
@@ -141,7 +142,9 @@ def _version_lines(e: dict) -> list[str]:
         lines += [f"Edits to {n} file{'s' if n != 1 else ''} under data/ that are not committed yet, compared with the "
                   "last commit.", ""]
     else:
-        lines += [f"*{md_escape(v['subject'])}*", ""]
+        subject = words_in_text(v["subject"])
+        subject = subject if len(subject) <= MAX_SUBJECT else subject[: MAX_SUBJECT - 1].rstrip() + "…"
+        lines += [f"*{md_escape(subject)}*", ""]
     if e["data_change"] is None:
         return lines + ["What this version changed is not known here: the commit before it is not in this checkout "
                         "(a shallow clone).", ""]

@@ -93,11 +93,11 @@ def assemble(root: Path, sections, params, cache: Cache, commit) -> dict[str, by
                 files[f"_extra/chapters/_files/{s.id}/{p.relative_to(fdir).as_posix()}"] = p.read_bytes()
     link = "changes.md" if CHANGES_PAGE in toc.toc_files(root) else None
     files["appendix/provenance.md"] = provenance_page(sections, params, cache, commit, link).encode()
-    files.update(generated_files(root, params, Path(cache.dir)))
+    files.update(generated_files(root, params, Path(cache.dir), cache.say))
     return files
 
 
-def generated_files(root: Path, params: dict | None = None, cache_dir: Path | None = None) -> dict[str, bytes]:
+def generated_files(root: Path, params: dict | None = None, cache_dir: Path | None = None, say=None) -> dict[str, bytes]:
     """Files of the site made from data by the package's functions listed under `generated:`.
 
     Each is called with the book root; a function that declares them also gets ``parameters``
@@ -118,7 +118,10 @@ def generated_files(root: Path, params: dict | None = None, cache_dir: Path | No
                 kw["parameters"] = params or {}
             if "cache_dir" in accepts and cache_dir is not None:
                 kw["cache_dir"] = cache_dir / "generated" / re.sub(r"[^A-Za-z0-9_.-]+", "-", spec)
+            t = time.perf_counter()
             made = fn(root, **kw)
+            if say and time.perf_counter() - t >= 1:
+                say(f"  generated {spec} {time.perf_counter() - t:5.1f} s")
         except Exception as e:  # a data or code problem: one clear line, the site stays as it was
             raise BuildError(f"sections.yml: generated {spec} failed: {type(e).__name__}: {e}") from None
         out.update(made)

@@ -29,6 +29,9 @@ from evidence_book.data.table_diff import diff_table, is_unchanged
 from evidence_book.reviews.headlines import snapshot
 
 FORMAT = 1
+SHAPES = {"snapshots": {"valid", "problems", "numbers", "verdicts", "not_computed", "conformed"},
+          "entries": {"first", "tables", "other_files", "verdicts", "numbers", "valid", "problems", "conformed",
+                      "not_computed", "not_computed_before"}}
 TABLE_FILES = {f"{t.review}/{t.name}.csv": t for t in TABLES}  # paths relative to data/
 
 
@@ -66,9 +69,10 @@ class _Cache:
             return None
         self.used.add(p)
         try:
-            return json.loads(p.read_text(encoding="utf-8"))
+            got = json.loads(p.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+        return got if isinstance(got, dict) and SHAPES[kind] <= set(got) else None  # else: damaged, recomputed
 
     def put(self, kind, value, *parts):
         p = self._path(kind, *parts)

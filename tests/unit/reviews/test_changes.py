@@ -133,6 +133,15 @@ def test_a_rebuild_without_a_new_commit_reads_the_cache_only(repo, monkeypatch):
     assert ch.changes(root, PARAMS, cache) == model
 
 
+def test_a_damaged_cache_entry_is_recomputed(repo):
+    root, _, model, cache = repo
+    files = sorted(cache.rglob("entries/*.json"))
+    assert files
+    files[0].write_text("[1, 2]")  # valid JSON, wrong shape
+    files[-1].write_text("{trunc")
+    assert ch.changes(root, PARAMS, cache) == model
+
+
 def test_other_parameters_are_other_numbers(repo, monkeypatch):
     root, _, _, cache = repo
     calls = []

@@ -35,13 +35,17 @@ SHAPES = {"snapshots": {"valid", "problems", "numbers", "verdicts", "not_compute
 TABLE_FILES = {f"{t.review}/{t.name}.csv": t for t in TABLES}  # paths relative to data/
 
 
+# Package code that cannot change a version's numbers or rows: drawing, showing, the page's Markdown, the builder.
+NOT_COMPUTING = ("builder/", "figures/", "display.py", "changes_page.py", "citation.py", "meta_cli.py", "__main__.py")
+
+
 def package_key() -> str:
     """Hash of the package source that computes the numbers (a changed method recomputes them)."""
     base = Path(__file__).resolve().parents[1]
     h = hashlib.sha256()
     for p in sorted(base.rglob("*.py")):
         rel = p.relative_to(base).as_posix()
-        if not rel.startswith("builder/"):
+        if not rel.startswith(NOT_COMPUTING):
             h.update(rel.encode() + b"\0" + p.read_bytes() + b"\0")
     return h.hexdigest()
 

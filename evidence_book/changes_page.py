@@ -59,10 +59,14 @@ def _list(items: list[str], total: int) -> list[str]:
 def _row_names(rows: list[dict], total: int) -> str:
     """Labels of added or removed rows; rows of one study in a table with several rows per study
     (answers, outcomes) are named once, with their number."""
+    per_study = {}
+    for r in rows:
+        if r.get("study") and r["label"].startswith(r["study"] + ","):
+            per_study[r["study"]] = per_study.get(r["study"], 0) + 1
     names, count = [], {}
     for r in rows:
         study = r.get("study")
-        name = study if study and r["label"].startswith(study + ",") else r["label"]
+        name = study if per_study.get(study, 0) > 1 else r["label"]
         if name not in count:
             names.append(name)
         count[name] = count.get(name, 0) + 1

@@ -84,3 +84,10 @@ def test_table_titles_and_parameters():
     assert table_title("data/nerve/jbi.csv") == "Rat studies: JBI critical-appraisal answers"
     assert table_title("data/aasc/claims.csv") == "Adipose stem cell trials: Quantitative statements of the review"
     assert flat_parameters({"a": {"x": 1}, "b": {"x": 2, "y": 3}}) == {"x": 1, "y": 3}
+
+
+def test_a_single_row_of_a_study_keeps_its_full_label():
+    out = STUDIES | {"table": "data/nerve/outcomes.csv", "edited": [], "n_edited": 0, "n_added": 1,
+                     "added": [{"key": {}, "row": {}, "label": "New 2026, functional, SFI", "study": "New 2026"}]}
+    text = markdown(model({"version": COMMIT, "data_change": True, **change(tables=[out])}))
+    assert "Added (1): New 2026, functional, SFI." in text

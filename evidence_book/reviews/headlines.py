@@ -40,11 +40,12 @@ def _nerve_counts(load, p) -> list[dict]:
 
 def _nerve_quality(load, p) -> list[dict]:
     from evidence_book.methods import quality
+    from evidence_book.reviews import nerve
 
     t = int(p["jbi_threshold"])
     scores = quality.jbi_scores(load("nerve", "jbi"), load("nerve", "studies"))
-    below = int((scores["score_counted"].fillna(-1) < t).sum())
-    mismatch = int((scores["difference"].fillna(0) != 0).sum())
+    below = len(quality.below_threshold(scores, t))  # as the quality page counts them
+    mismatch = len(nerve.score_mismatches(scores))
     g = "Secretomes for severed nerves"
     return [_n("nerve.n_below_threshold", f"Studies below the quality threshold ({t}/13, counted score)", below, g),
             _n("nerve.n_score_mismatch", "Studies whose stated JBI score differs from their answers", mismatch, g)]

@@ -185,6 +185,12 @@ def test_headline_numbers_equal_counts_of_the_files():
     assert s["valid"] and not s["not_computed"]
     claims = rows(REPO / "data/nerve/claims.csv")
     assert sum(n[f"audit.nerve.{k}"] for k in ("holds", "does_not_hold", "cannot_check")) == len(claims)
+    yes = {r["study_id"]: 0 for r in studies}
+    for r in rows(REPO / "data/nerve/jbi.csv"):
+        yes[r["study_id"]] += r["answer"] == "yes"
+    assert n["nerve.n_below_threshold"] == sum(v < 9 for v in yes.values())
+    stated = {r["study_id"]: int(r["jbi_score_stated"]) for r in studies}
+    assert n["nerve.n_score_mismatch"] == sum(yes[s] != stated[s] for s in stated)
 
 
 def test_row_labels_use_study_labels_and_words():

@@ -70,6 +70,9 @@ COLUMN_WORDS = {
     "n_animals": "Animals", "design_text": "Design (as reported)", "nerve": "Nerve",
     "n_outcomes_favours_treatment": "Results favouring treatment", "in_vivo_agent": "Agent given in vivo",
     "p_text": "p-value (as reported)", "comparator_value": "Comparator's value",
+    "n_patients": "Patients", "n_aasc": "Patients given the cells", "weight_min_g": "Minimum weight (g)",
+    "weight_max_g": "Maximum weight (g)", "age_text": "Age", "ref": "Reference number", "ref_id": "Reference",
+    "claim_id": "Claim", "claimed_value": "Claimed value", "nct_id": "Registry number", "doi": "DOI",
 }
 # Data tables → what readers call them (e.g. where the audit names the data rows a claim used).
 TABLE_WORDS = {
@@ -78,7 +81,7 @@ TABLE_WORDS = {
     "jbi_scores": "JBI scores", "prisma": "PRISMA counts", "search_strings": "Search strings",
     "methods": "Methods as the review states them", "eligibility": "Eligibility criteria", "pio": "Research question",
     "indications": "Response by indication", "outcomes_binary": "Results per trial arm",
-    "adverse_events": "Adverse events",
+    "adverse_events": "Adverse events", "outcomes_continuous": "Continuous results per trial",
 }
 
 
@@ -144,3 +147,7 @@ CERTAINTY_DOMAIN_LABELS = {"risk_of_bias": "Risk of bias", "inconsistency": "Inc
                            "imprecision": "Imprecision", "indirectness": "Indirectness",
                            "publication_bias": "Publication bias"}
 VALUE_WORDS.update(CERTAINTY_DOMAIN_LABELS)  # one word for a code, in tables and in free text
+
+# The part of the book each review's data belong to (data/<review>/), for pages about the data as a whole.
+REVIEW_WORDS = {"nerve": "Rat studies", "aasc": "Adipose stem cell trials", "ev": "Registered EV trials",
+                "clinic": "Clinic's claims", "context": "Context"}

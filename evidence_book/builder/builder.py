@@ -12,11 +12,12 @@ from evidence_book.builder.errors import BuildError
 from evidence_book.builder.hashing import tree_hash
 from evidence_book.builder.lock import build_lock, fault
 from evidence_book.builder.runner import run_all
-from evidence_book.builder.manifest import check_toc, load_generated, load_manifest, load_outputs
+from evidence_book.builder.manifest import SITE_SOURCE, check_toc, load_generated, load_manifest, load_outputs
 from evidence_book.builder.parameters import resolve
 from evidence_book.text import md_escape
 
 GENERATED = {"appendix/provenance"}
+CHANGES_PAGE = "appendix/changes"  # the "What changed" page; the provenance page links to it when the toc has it
 
 
 def package_hash(root: Path) -> str:
@@ -59,11 +60,13 @@ def validate_data(root: Path, cache: Cache, say, pkg: str) -> None:
     say(f"  data valid ({n} files) {time.perf_counter() - t:5.1f} s")
 
 
-def provenance_page(sections, params, cache, commit) -> str:
+def provenance_page(sections, params, cache, commit, changes_link: str | None = None) -> str:
     lines = ["# Provenance of every section", "",
              "Each page of this book is one run of a chapter notebook with the parameters below, "
              "executed by papermill from the data files listed. The same note closes each page.", "",
              f"Source: commit {md_escape(commit['commit'])} of {md_escape(commit['date'])}.", ""]
+    if changes_link:
+        lines += [f"What changed from one version of the data to the next: [What changed]({changes_link}).", ""]
     for s in sections:
         reads = cache.reads(s.id)
         p = "; ".join(f"{k} = {md_escape(repr(v))}" for k, v in sorted(params[s.id].items())) or "none"
@@ -88,20 +91,37 @@ def assemble(root: Path, sections, params, cache: Cache, commit) -> dict[str, by
         for p in sorted(fdir.rglob("*")) if fdir.exists() else ():
             if p.is_file():
                 files[f"_extra/chapters/_files/{s.id}/{p.relative_to(fdir).as_posix()}"] = p.read_bytes()
-    files["appendix/provenance.md"] = provenance_page(sections, params, cache, commit).encode()
-    files.update(generated_files(root))
+    link = "changes.md" if CHANGES_PAGE in toc.toc_files(root) else None
+    files["appendix/provenance.md"] = provenance_page(sections, params, cache, commit, link).encode()
+    files.update(generated_files(root, params, Path(cache.dir), cache.say))
     return files
 
 
-def generated_files(root: Path) -> dict[str, bytes]:
-    """Files of the site made from data by the package's functions listed under `generated:`."""
+def generated_files(root: Path, params: dict | None = None, cache_dir: Path | None = None, say=None) -> dict[str, bytes]:
+    """Files of the site made from data by the package's functions listed under `generated:`.
+
+    Each is called with the book root; a function that declares them also gets ``parameters``
+    (every section's resolved parameters, {section id: {name: value}}) and ``cache_dir`` (a folder
+    of its own under _build/.cache/generated/, kept between builds)."""
     import importlib
+    import inspect
+    import re
 
     out = {}
     for spec in load_generated(root):
         module, _, name = spec.partition(":")
         try:
-            made = getattr(importlib.import_module(module), name)(root)
+            fn = getattr(importlib.import_module(module), name)
+            accepts = inspect.signature(fn).parameters
+            kw = {}
+            if "parameters" in accepts:
+                kw["parameters"] = params or {}
+            if "cache_dir" in accepts and cache_dir is not None:
+                kw["cache_dir"] = cache_dir / "generated" / re.sub(r"[^A-Za-z0-9_.-]+", "-", spec)
+            t = time.perf_counter()
+            made = fn(root, **kw)
+            if say and time.perf_counter() - t >= 1:
+                say(f"  generated {spec} {time.perf_counter() - t:5.1f} s")
         except Exception as e:  # a data or code problem: one clear line, the site stays as it was
             raise BuildError(f"sections.yml: generated {spec} failed: {type(e).__name__}: {e}") from None
         out.update(made)
@@ -147,7 +167,7 @@ def _build(root, build_dir, force, overrides, jobs, say, fresh_kernels, t0) -> i
     if not todo:
         files = assemble(root, sections, params, cache, commit)
         if cache.get("published") == site.fingerprint(files) and not damage:
-            write_outputs(build_dir, outputs, cache, lambda _: None)
+            write_outputs(build_dir, outputs, cache, lambda _: None, files)
             say(f"up to date ({len(sections)} sections, nothing to run) {time.perf_counter() - t0:.1f} s")
             stamp.write(root, overrides)
             return 0
@@ -156,7 +176,7 @@ def _build(root, build_dir, force, overrides, jobs, say, fresh_kernels, t0) -> i
     stage = build_dir / ".stage"
     n = site.sync_stage(stage, files)
     if cache.get("published") == site.fingerprint(files) and not damage:
-        write_outputs(build_dir, outputs, cache, say)
+        write_outputs(build_dir, outputs, cache, say, files)
         say(f"site unchanged (re-executed sections gave the same pages) {time.perf_counter() - t0:.1f} s")
         stamp.write(root, overrides)
         return 0
@@ -166,19 +186,25 @@ def _build(root, build_dir, force, overrides, jobs, say, fresh_kernels, t0) -> i
         say(f"  sphinx: {w}")
     say(f"  jupyter-book build ({n} files changed) {time.perf_counter() - t:5.1f} s")
     publish.publish(stage / "_build" / "html", build_dir)
-    write_outputs(build_dir, outputs, cache, say)
+    write_outputs(build_dir, outputs, cache, say, files)
     cache.set("published", site.fingerprint(files))
     stamp.write(root, overrides)
     say(f"built {len(sections)} sections ({len(todo)} executed) in {time.perf_counter() - t0:.1f} s → {build_dir / 'html' / 'index.html'}")
     return 0
 
 
-def write_outputs(build_dir: Path, outputs, cache: Cache, say) -> None:
-    """The declared outputs beside the site, from the files the sections wrote (cached with them).
+def write_outputs(build_dir: Path, outputs, cache: Cache, say, files: dict[str, bytes] | None = None) -> None:
+    """The declared outputs beside the site, from the files the sections wrote (cached with them) or
+    files of the site source (`site:<path>`, e.g. one a `generated:` function made).
     CSV sources are joined under one header (they must share it); any other output has one source."""
     for o in outputs:
         parts = []
         for sid, name in o.sources:
+            if sid == SITE_SOURCE:
+                if name not in (files or {}):
+                    raise BuildError(f"sections.yml: output {o.path}: the site source has no file '{name}'")
+                parts.append(files[name])
+                continue
             p = cache.files_dir(sid) / name
             if not p.is_file():
                 raise BuildError(f"sections.yml: output {o.path}: section '{sid}' wrote no file '{name}'")

@@ -77,14 +77,16 @@ def load_manifest(root: Path) -> list[Section]:
 class Output:
     """A file written beside the site (`_build/<path>`) from files sections wrote."""
     path: str  # relative to _build/, e.g. audit/claims.csv
-    sources: tuple  # (section id, file name) pairs, in order
+    sources: tuple  # (section id, file name) pairs, in order; (SITE_SOURCE, path) for a file of the site source
 
 
-_OUTPUT_PATH = re.compile(r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_.-]+)+$")
+SITE_SOURCE = "site:"  # `site:<path>`: a file of the site source (e.g. made by a `generated:` function)
+_OUTPUT_PATH = re.compile(r"^([A-Za-z0-9_-]+/)*[A-Za-z0-9_-][A-Za-z0-9_.-]*$")
+_BUILD_OWN = ("html", "sites", "error.log", "screenshots")  # what _build/ holds besides outputs
 
 
 def load_outputs(root: Path, sections: list[Section]) -> list[Output]:
-    """The `outputs:` of sections.yml: ``path: [section-id/file, …]``; every source names a section."""
+    """The `outputs:` of sections.yml: ``path: [section-id/file | site:path, …]``."""
     doc = yaml.safe_load((Path(root) / MANIFEST).read_text(encoding="utf-8")) or {}
     entries = doc.get("outputs") or {}
     if not isinstance(entries, dict):
@@ -92,12 +94,15 @@ def load_outputs(root: Path, sections: list[Section]) -> list[Output]:
     ids = {s.id for s in sections}
     out = []
     for path, sources in entries.items():
-        if not isinstance(path, str) or not _OUTPUT_PATH.match(path) or path.split("/")[0] in ("html", ".cache", ".stage"):
+        if not isinstance(path, str) or not _OUTPUT_PATH.match(path) or path.split("/")[0] in _BUILD_OWN:
             raise BuildError(f"{MANIFEST}: output {path!r} must be a relative path like audit/claims.csv, outside html/")
         if isinstance(sources, str):
             sources = [sources]
         pairs = []
         for src in sources or []:
+            if str(src).startswith(SITE_SOURCE) and len(str(src)) > len(SITE_SOURCE):
+                pairs.append((SITE_SOURCE, str(src)[len(SITE_SOURCE):]))
+                continue
             sid, _, name = str(src).partition("/")
             if sid not in ids or not name:
                 raise BuildError(f"{MANIFEST}: output {path}: source {src!r} is not 'section-id/file' of a known section")

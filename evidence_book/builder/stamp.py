@@ -1,8 +1,8 @@
 """The no-op fast path: is the published site already the build of exactly these inputs?
 
 The stamp is a hash of every input file of the book (everything in the tree but `_build`, `.venv`,
-`.git`, `tests`, `bench`, caches), the command-line overrides and the git commit shown in the
-footers. It is written (atomically) after each successful publish and checked on read, with the published
+`.git`, `tests`, `bench`, caches), the command-line overrides, the git commit shown in the
+footers, the working copy's status and the tags (the "What changed" page lists commits and tags). It is written (atomically) after each successful publish and checked on read, with the published
 site's file list (`publish.site_damage`, sizes only); when it matches, `build` stops at once
 without importing papermill, pandas, YAML or Sphinx. Any change, even one that turns out not to
 matter, falls through to the normal (incremental) build, so the fast path can only be conservative.
@@ -32,6 +32,7 @@ def inputs_hash(root: Path, overrides=()) -> str:
     h = hashlib.sha256(tree_hash(root, SKIP).encode())
     h.update(json.dumps(list(overrides)).encode())
     h.update(_git(root, "rev-parse", "HEAD").encode())
+    h.update(_git(root, "for-each-ref", "--format=%(objectname) %(refname)", "refs/tags").encode())  # What changed names tags
     h.update(_git(root, "status", "--porcelain", "--", ".", ":(exclude)_build", ":(exclude).venv").encode())
     return h.hexdigest()
 

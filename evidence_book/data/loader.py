@@ -58,13 +58,19 @@ def _where(table: Table, row: int | None = None, column: str | None = None, line
     return ", ".join(parts)
 
 
-def read_raw(table: Table, root: Path) -> pd.DataFrame:
+def read_raw(table: Table, root: Path, strict: bool = True) -> pd.DataFrame:
     """The file as text cells; empty, binary, non-UTF-8 and ragged files are errors."""
     path = root / table.path
     _record(table.path)
     if not path.exists():
         raise DataError(f"{table.path}: file not found")
-    data = path.read_bytes()
+    return parse_raw(table, path.read_bytes(), strict)
+
+
+def parse_raw(table: Table, data: bytes, strict: bool = True) -> pd.DataFrame:
+    """The bytes of `table`'s file (from disk, or from another version of the data) as text cells.
+    `strict=False` accepts a file that lacks some of the schema's columns (an older version of the
+    data, compared with today's); every other problem is still an error."""
     if not data.strip():
         raise DataError(f"{table.path}: file is empty (expected a header row: {', '.join(c.name for c in table.columns)})")
     if b"\0" in data:
@@ -78,7 +84,7 @@ def read_raw(table: Table, root: Path) -> pd.DataFrame:
         raise DataError(f"{table.path}, line 1: lines end with CR only (old Mac format); save the file with LF or CRLF line endings")
     reader = csv.reader(io.StringIO(text))
     try:
-        return _rows(table, reader)
+        return _rows(table, reader, strict)
     except csv.Error as e:
         why = str(e)
         if "field larger than field limit" in why:
@@ -86,7 +92,25 @@ def read_raw(table: Table, root: Path) -> pd.DataFrame:
         raise DataError(f"{table.path}, line {reader.line_num}: not readable as CSV: {why}") from None
 
 
-def _rows(table: Table, reader) -> pd.DataFrame:
+def conform(table: Table, data: bytes) -> tuple[bytes, list[str]]:
+    """An older version of a file read under today's schema: the schema's columns the file lacks are
+    added, empty (what the loader reads as "not reported"). Returns the new bytes and the columns
+    added; a file that cannot be read is returned as it is (loading it reports why)."""
+    try:
+        raw = parse_raw(table, data, strict=False)
+    except DataError:
+        return data, []
+    missing = [c.name for c in table.columns if c.name not in raw.columns]
+    if not missing:
+        return data, []
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(list(raw.columns) + missing)
+    w.writerows(r + [""] * len(missing) for r in raw.astype(object).values.tolist())
+    return out.getvalue().encode("utf-8"), missing
+
+
+def _rows(table: Table, reader, strict: bool = True) -> pd.DataFrame:
     header = next(reader)
     if len(set(header)) != len(header):
         dup = sorted({h for h in header if header.count(h) > 1})
@@ -101,7 +125,7 @@ def _rows(table: Table, reader) -> pd.DataFrame:
                                 f"the header has {len(header)}")
         start = reader.line_num + 1
     missing = [c.name for c in table.columns if c.name not in header]
-    if missing:
+    if missing and strict:
         raise DataError(f"{table.path}, line 1: missing column(s) {', '.join(repr(m) for m in missing)}")
     df = pd.DataFrame(body, columns=header, dtype="string").fillna("")
     df.attrs["lines"] = lines

@@ -21,8 +21,16 @@ def test_outputs_name_section_files(tmp_path):
     assert load_outputs(manifest(tmp_path, ""), SECTIONS) == []
 
 
+def test_an_output_from_a_file_of_the_site_source_at_the_top_of_build(tmp_path):
+    root = manifest(tmp_path, "outputs:\n  changes.json: site:_extra/changes.json\n")
+    assert load_outputs(root, SECTIONS) == [Output("changes.json", (("site:", "_extra/changes.json"),))]
+
+
 @pytest.mark.parametrize("outputs, message", [
     ("outputs:\n  html/x.csv: [one/x.csv]\n", "outside html/"),
+    ("outputs:\n  sites: [one/x.csv]\n", "outside html/"),
+    ("outputs:\n  .cache/x.json: [one/x.csv]\n", "relative path"),
+    ("outputs:\n  x.json: ['site:']\n", "not 'section-id/file' of a known section"),
     ("outputs:\n  ../x.csv: [one/x.csv]\n", "relative path"),
     ("outputs:\n  a/x.csv: [three/x.csv]\n", "not 'section-id/file' of a known section"),
     ("outputs:\n  a/x.csv: []\n", "lists no source"),

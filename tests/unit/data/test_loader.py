@@ -69,3 +69,19 @@ def test_a_study_missing_a_jbi_item_is_named_with_the_items_expected():
     frames[("nerve", "jbi")] = jbi.drop(index=jbi.index[(jbi["study_id"] == study) & (jbi["item"] == "Q13")])
     errors = cross_file(frames)
     assert errors == [f"data/nerve/jbi.csv: study '{study}' has 12 JBI items, expected 13 (Q1–Q13)"]
+
+
+def test_an_older_file_without_todays_columns_reads_when_not_strict_and_conforms():
+    from evidence_book.data.loader import conform, parse_raw
+
+    pio = BY_NAME[("nerve", "pio")]
+    old = b"element,description,source,location\nP,rats,s,l\n"
+    with pytest.raises(DataError, match="missing column"):
+        parse_raw(pio, old)
+    assert list(parse_raw(pio, old, strict=False).columns) == ["element", "description", "source", "location"]
+    data, added = conform(pio, old)
+    assert added == ["quote", "note"]
+    df = parse_raw(pio, data)
+    assert list(df.iloc[0]) == ["P", "rats", "s", "l", "", ""]
+    assert conform(pio, data) == (data, [])  # today's file is left as it is
+    assert conform(pio, b"\0binary") == (b"\0binary", [])  # unreadable: loading it says why

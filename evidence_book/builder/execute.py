@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evidence_book.env import section_env
+from evidence_book.env import ROOT, section_env
 
 KERNEL = "python3"
 _KM = None  # this worker's warm kernel manager
@@ -43,6 +43,46 @@ def worker_init() -> None:
         os._exit(1)
 
     signal.signal(signal.SIGTERM, term)
+
+
+# Imported in a warm kernel before any section runs (`make watch`): the book's package, found by
+# walking it (so its libraries: pandas, matplotlib, …), minus the builder and command lines.
+_WARM_IMPORTS = """
+import importlib as _il, pkgutil as _pu
+import evidence_book as _eb
+for _m in _pu.walk_packages(_eb.__path__, "evidence_book."):
+    if not _m.name.startswith(("evidence_book.builder", "evidence_book.__main__")) and "cli" not in _m.name:
+        try:
+            _il.import_module(_m.name)
+        except Exception:
+            pass
+del _il, _pu, _eb, _m
+"""
+
+
+def warm_worker_init(root: str, log_path: str) -> None:
+    """Initializer of the long-lived workers of `make watch`: as `worker_init`, then start this
+    worker's kernel and import papermill here and the book's package in the kernel, so the first
+    edit after the watcher starts pays no start-up. Never raises: on any problem the first section
+    starts its kernel as usual."""
+    worker_init()
+    try:
+        log = open(log_path, "a")
+        os.dup2(log.fileno(), 2)  # the kernel inherits this: its chatter goes to the log
+        import papermill  # noqa: F401
+
+        env = {ROOT: str(root), "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+               "PYTHONPATH": os.pathsep.join(p for p in (str(root), os.environ.get("PYTHONPATH", "")) if p)}
+        os.environ.update(env)
+        km = _warm_kernel(env, str(Path(root) / "chapters"))
+        kc = km.blocking_client()
+        kc.start_channels()
+        try:
+            kc.execute_interactive(_WARM_IMPORTS, timeout=300, output_hook=lambda msg: None)
+        finally:
+            kc.stop_channels()
+    except Exception:
+        _drop_kernel()
 
 
 def _kernel_dead(km) -> bool:

@@ -30,6 +30,10 @@ serve: book
 watch: .venv/done
 	$(PY) -m evidence_book watch --port $(PORT) $(if $(SET),--set "$(SET)") $(ARGS)
 
+# The whole book as one PDF (_build/book.pdf, also in the site and linked from its home page).
+pdf: .venv/done
+	$(PY) -m evidence_book pdf $(if $(SET),--set "$(SET)")
+
 bench: .venv/done
 	$(PY) bench/run.py
 

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from evidence_book.builder import notebooks, publish, site, stamp, toc
+from evidence_book.builder import notebooks, pdf, publish, site, stamp, toc
 from evidence_book.builder.cache import Cache, section_key
 from evidence_book.builder.errors import BuildError
 from evidence_book.builder.hashing import tree_hash
@@ -77,9 +77,11 @@ def provenance_page(sections, params, cache, commit) -> str:
     return "\n".join(lines) + "\n"
 
 
-def assemble(root: Path, sections, params, cache: Cache, commit, memo: dict | None = None) -> dict[str, bytes]:
+def assemble(root: Path, sections, params, cache: Cache, commit, memo: dict | None = None,
+             with_pdf: bool = True) -> dict[str, bytes]:
     """Every file of the stage. `memo` (kept between rebuilds by `make watch`): staged notebooks by
-    (executed notebook, footer), so only the notebooks that changed are parsed and cleaned again."""
+    (executed notebook, footer), so only the notebooks that changed are parsed and cleaned again.
+    `with_pdf`: add `book.pdf` and its link on the home page when it was made from these files."""
     files = site.source_files(root)
     files["_toc.yml"] = toc.with_titles(root, {f"chapters/{s.id}": s.title for s in sections})
     files.update(site.vendor_files())
@@ -102,6 +104,8 @@ def assemble(root: Path, sections, params, cache: Cache, commit, memo: dict | No
                 files[f"_extra/chapters/_files/{s.id}/{p.relative_to(fdir).as_posix()}"] = p.read_bytes()
     files["appendix/provenance.md"] = provenance_page(sections, params, cache, commit).encode()
     files.update(generated_files(root))
+    if with_pdf:
+        files.update(pdf.site_additions(root, cache, files))
     return files
 
 

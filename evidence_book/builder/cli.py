@@ -57,6 +57,9 @@ def _main(argv=None) -> int:
     w.add_argument("--jobs", type=int, default=None, help="workers with a warm kernel each (default: one per core)")
     w.add_argument("--host", default="127.0.0.1")
     w.add_argument("--port", type=int, default=8000)
+    d = sub.add_parser("pdf", help="build the site, print it to _build/book.pdf and link it from the home page")
+    d.add_argument("--root", default=".")
+    d.add_argument("--set", action="append", default=[], metavar="[SECTION.]NAME=VALUE")
     v = sub.add_parser("validate", help="validate data/ and report every problem")
     v.add_argument("--root", default=".")
     from evidence_book import meta_cli
@@ -89,6 +92,13 @@ def _main(argv=None) -> int:
         overrides = [item for chunk in args.set for item in chunk.split()]
         try:
             return watch(args.root, overrides, args.jobs, args.host, args.port, say=lambda m: print(m, flush=True))
+        except Exception as e:
+            return _unexpected(args.root, e)
+    if args.command == "pdf":
+        from evidence_book.builder.pdf import make_pdf
+
+        try:
+            return make_pdf(args.root, [item for chunk in args.set for item in chunk.split()])
         except Exception as e:
             return _unexpected(args.root, e)
     if args.command == "validate":

@@ -9,7 +9,8 @@
 - Merged with pypdf; continuous page numbers in the footer ("n / N"), drawn by Chromium on blank
   pages and stamped onto each page (Chromium's own footer numbers restart with every document);
   an outline (bookmarks) with one entry per chapter, grouped by the parts of `_toc.yml`; links
-  between pages of the book point into the PDF instead of at files.
+  between pages of the book point into the PDF, links to downloads (files of this machine) are
+  dropped, links to the web stay.
 - The PDF records which site it was made from (the fingerprint of the staged files). While that
   is still the site's, the builder adds `book.pdf` to the site and a link to it on the home page
   (`site_additions`); after any change the link disappears until `make pdf` is run again, so the
@@ -223,22 +224,31 @@ def render(html_dir: Path, order: list[Entry], title: str, version: str, say=pri
 
 
 def _link_pages(writer, base: str, first: dict[str, int]) -> None:
-    """Links to another page of the site (file URLs) → links to that page's first page in the PDF."""
+    """Links to another page of the book → links to that page's first page in the PDF; links to
+    other files of this machine (CSV and figure downloads) are dropped: they would lead nowhere
+    once the PDF leaves it. Links to the web stay."""
     from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NullObject
 
     for pg in writer.pages:
-        for ref in pg.get("/Annots", None) or []:
+        annots = pg.get("/Annots", None)
+        if not annots:
+            continue
+        keep = ArrayObject()
+        for ref in annots.get_object():
             annot = ref.get_object()
             action = annot.get("/A")
             uri = action.get_object().get("/URI") if action is not None else None
-            if not isinstance(uri, str) or not uri.startswith(base):
-                continue
-            docname = uri[len(base):].split("#", 1)[0].split("?", 1)[0].removesuffix(".html")
-            if docname in first:
+            if isinstance(uri, str) and uri.startswith("file:"):
+                docname = uri[len(base):].split("#", 1)[0].split("?", 1)[0].removesuffix(".html") \
+                    if uri.startswith(base) else None
+                if docname not in first:
+                    continue
                 target = writer.pages[first[docname]].indirect_reference
                 annot[NameObject("/A")] = DictionaryObject({
                     NameObject("/S"): NameObject("/GoTo"),
                     NameObject("/D"): ArrayObject([target, NameObject("/XYZ"), NullObject(), NullObject(), NullObject()])})
+            keep.append(ref)
+        pg[NameObject("/Annots")] = keep
 
 
 # --- the command -------------------------------------------------------------------------------

@@ -119,6 +119,10 @@ def test_pdf_pages_outline_and_numbers(pdf_book):
     for t, page, p in outline:  # each chapter entry opens on a page that shows its title
         if p is not None:
             assert text(t) in text(reader.pages[page].extract_text()), f"outline entry {t!r} → page {page + 1}"
+    # no link leads to a file of the machine that made it (pages of the book are links inside the PDF)
+    uris = [a.get_object()["/A"].get_object().get("/URI") for pg in reader.pages for a in (pg.get("/Annots") or [])
+            if "/A" in a.get_object()]
+    assert not [u for u in uris if isinstance(u, str) and u.startswith("file:")]
     # the first page lists every chapter with the page its outline entry opens
     first = text(reader.pages[0].extract_text())
     for t, page, p in outline:

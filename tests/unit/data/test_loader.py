@@ -69,3 +69,28 @@ def test_a_study_missing_a_jbi_item_is_named_with_the_items_expected():
     frames[("nerve", "jbi")] = jbi.drop(index=jbi.index[(jbi["study_id"] == study) & (jbi["item"] == "Q13")])
     errors = cross_file(frames)
     assert errors == [f"data/nerve/jbi.csv: study '{study}' has 12 JBI items, expected 13 (Q1–Q13)"]
+
+
+def test_memo_rechecks_only_the_edited_file_and_still_finds_its_errors(tmp_path, monkeypatch):
+    import shutil
+
+    from evidence_book.data import loader
+
+    shutil.copytree(REPO / "data", tmp_path / "data")
+    (tmp_path / "sections.yml").write_text("sections: []\n")
+    memo: dict = {}
+    n = validate_all(tmp_path, memo)
+    assert len(memo) == n
+    coerced = []
+    real = loader.coerce
+    monkeypatch.setattr(loader, "coerce", lambda table, raw: coerced.append(table.path) or real(table, raw))
+    assert validate_all(tmp_path, memo) == n and coerced == []  # nothing changed: nothing re-read
+    path = tmp_path / "data" / "nerve" / "jbi.csv"
+    lines = path.read_text().splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    cells = lines[1].rstrip("\n").split(",")
+    cells[header.index("study_id")] = "no-such-study"
+    path.write_text(lines[0] + ",".join(cells) + "\n" + "".join(lines[2:]))
+    with pytest.raises(DataError, match=r"data/nerve/jbi\.csv, row 1 .*no-such-study"):
+        validate_all(tmp_path, memo)  # a cross-file rule, on the memo's frames and the new one
+    assert coerced == ["data/nerve/jbi.csv"]

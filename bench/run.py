@@ -6,6 +6,8 @@ Prints ratios (ours / peer), medians of REPEATS runs:
   no-op rebuild                    vs  the peer's no-op rebuild (cache mode)
   one CSV edited                   →   which sections re-ran, time, whether the page changed
                                        (and whether the peer's cache noticed)
+  one CSV cell edited, `make watch` →  seconds from the save to the rewritten page (median of
+                                       WATCH_EDITS edits, warm watcher), and its ratio to a cold build
   peak memory (RSS of the whole process tree)
 then the synthetic living review at N = 13, 100, 1000 studies: cold build time and peak memory.
 
@@ -114,6 +116,67 @@ def make_peer(ours: Path, dest: Path, mode: str) -> Path:
     return dest
 
 
+WATCH_EDITS = 3
+WATCH_SETTLE = 20  # seconds after the watcher is ready, for its kernels to finish warming up
+
+
+def watch_edit_to_page(book: Path, csv_rel: str, page_rel: str) -> tuple[list[float], str]:
+    """Start `python -m evidence_book watch` on a built book, edit one cell of `csv_rel` WATCH_EDITS
+    times, and time each save → the page under _build/watch/html showing the new text."""
+    import csv
+    import io
+    import signal
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = book / "_build" / "watch-bench.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    out = open(log, "w")
+    proc = subprocess.Popen([PY, "-m", "evidence_book", "watch", "--port", str(port)], cwd=book, stdout=out,
+                            stderr=subprocess.STDOUT, start_new_session=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    page = book / "_build" / "watch" / "html" / page_rel
+    path = book / csv_rel
+    original = path.read_bytes()
+    times = []
+    try:
+        deadline = time.monotonic() + 600
+        while "preview on" not in log.read_text():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"make watch did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.2)
+        time.sleep(WATCH_SETTLE)
+        for i in range(WATCH_EDITS):
+            rows = list(csv.reader(io.StringIO(original.decode("utf-8"))))
+            rows[1][rows[0].index("description")] += f" Watched edit {i} {time.time_ns()}."
+            marker = rows[1][rows[0].index("description")].rsplit(" ", 1)[1]
+            buf = io.StringIO()
+            csv.writer(buf, lineterminator="\n").writerows(rows)
+            t0 = time.perf_counter()
+            path.write_text(buf.getvalue(), encoding="utf-8")
+            while marker not in (page.read_text(errors="replace") if page.is_file() else ""):
+                if time.perf_counter() - t0 > 300:
+                    raise SystemExit(f"the page did not change within 300 s:\n{log.read_text()[-3000:]}")
+                time.sleep(0.02)
+            times.append(time.perf_counter() - t0)
+            time.sleep(3)  # let the watcher finish (search index, notification) before the next edit
+    finally:
+        path.write_bytes(original)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGINT)
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+        out.close()
+    return times, log.read_text()
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
 def median(xs):
     return statistics.median(xs)
 
@@ -126,10 +189,21 @@ def peer_env(ours: Path) -> dict:
     return {"EVIDENCE_BOOK_ROOT": str(ours), "PYTHONPATH": str(ours)}
 
 
+def watch_row(ours: Path, cold: float, report) -> None:
+    load = load_average()
+    times, _ = watch_edit_to_page(ours, "data/nerve/pio.csv", "chapters/nerve-protocol.html")
+    m = median(times)
+    report("one CSV cell edited, make watch: edit -> page", m, None,
+           f"{m / cold:.2f}x the cold build ({cold:.1f} s); edits {', '.join(f'{t:.1f}' for t in times)} s; "
+           f"target <= 3 s and <= 0.15x; load average {load} before, {load_average()} after")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--sizes", default="13,100,1000")
+    ap.add_argument("--watch-only", action="store_true",
+                    help="only the cold builds and the `make watch` edit-to-page row (no peer, no synthetic reviews)")
     a = ap.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="evidence-bench-"))
     ours = copy_repo(work / "ours")
@@ -141,6 +215,16 @@ def main(argv=None) -> int:
                 + (f"   {note}" if note else ""))
         rows.append(line)
         print(line, flush=True)
+
+    if a.watch_only:
+        cold = []
+        for _ in range(a.repeats):
+            shutil.rmtree(ours / "_build", ignore_errors=True)
+            cold.append(ours_build(ours)[0])
+        report("cold full build", median(cold), None, f"runs {', '.join(f'{t:.1f}' for t in cold)} s")
+        watch_row(ours, median(cold), report)
+        shutil.rmtree(work, ignore_errors=True)
+        return 0
 
     # --- cold builds ----------------------------------------------------------------------
     cold, cold_mem = [], []
@@ -185,6 +269,7 @@ def main(argv=None) -> int:
     report("one CSV edited (data/nerve/pio.csv)", dt, pdt,
            f"re-ran: {', '.join(ran) or 'none'}; our page changed: {changed}; peer page changed: {peer_changed}")
     report("peak memory of the process tree, cold build", median(cold_mem), median(peers["force"][1]), unit="MiB")
+    watch_row(ours, median(cold), report)
 
     # --- synthetic living review ------------------------------------------------------------
     from synthetic import write_synthetic_review  # bench/synthetic.py, beside this script

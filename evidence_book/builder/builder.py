@@ -4,9 +4,10 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
-from evidence_book.builder import notebooks, publish, site, stamp, toc
+from evidence_book.builder import notebooks, pdf, publish, site, stamp, toc
 from evidence_book.builder.cache import Cache, section_key
 from evidence_book.builder.errors import BuildError
 from evidence_book.builder.hashing import tree_hash
@@ -44,8 +45,9 @@ def reads_hash(reads: dict) -> str:
     return h.hexdigest()
 
 
-def validate_data(root: Path, cache: Cache, say, pkg: str) -> None:
-    """Validated once per content of data/ *and* of the package (schemas, loader, rules)."""
+def validate_data(root: Path, cache: Cache, say, pkg: str, memo: dict | None = None) -> None:
+    """Validated once per content of data/ *and* of the package (schemas, loader, rules).
+    `memo`: per-file results kept between rebuilds by `make watch` (see `validate_all`)."""
     key = hashlib.sha256(f"{tree_hash(Path(root) / 'data')}\0{pkg}".encode()).hexdigest()
     if cache.get("validated") == key:
         return
@@ -53,7 +55,7 @@ def validate_data(root: Path, cache: Cache, say, pkg: str) -> None:
     from evidence_book.data.loader import DataError, validate_all
 
     try:
-        n = validate_all(root)
+        n = validate_all(root, memo)
     except DataError as e:
         raise BuildError(f"data: {e}") from None
     cache.set("validated", key)
@@ -78,15 +80,27 @@ def provenance_page(sections, params, cache, commit, changes_link: str | None = 
     return "\n".join(lines) + "\n"
 
 
-def assemble(root: Path, sections, params, cache: Cache, commit) -> dict[str, bytes]:
+def assemble(root: Path, sections, params, cache: Cache, commit, memo: dict | None = None,
+             with_pdf: bool = True) -> dict[str, bytes]:
+    """Every file of the stage. `memo` (kept between rebuilds by `make watch`): staged notebooks by
+    (executed notebook, footer), so only the notebooks that changed are parsed and cleaned again.
+    `with_pdf`: add `book.pdf` and its link on the home page when it was made from these files."""
     files = site.source_files(root)
     files["_toc.yml"] = toc.with_titles(root, {f"chapters/{s.id}": s.title for s in sections})
     files.update(site.vendor_files())
     for s in sections:
-        nb = notebooks.clean(cache.notebook_path(s.id).read_bytes(), s.id)
+        raw = cache.notebook_path(s.id).read_bytes()
         reads = cache.reads(s.id)
         foot = notebooks.footer(s, params[s.id], reads_hash(reads), sorted(reads), commit)
-        files[s.output] = notebooks.add_footer(nb, foot)
+        key = (s.id, hashlib.sha256(raw).hexdigest(), foot)
+        if memo is not None and key in memo:
+            files[s.output] = memo[key]
+        else:
+            files[s.output] = notebooks.add_footer(notebooks.clean(raw, s.id), foot)
+            if memo is not None:
+                for k in [k for k in memo if k[0] == s.id]:
+                    del memo[k]
+                memo[key] = files[s.output]
         fdir = cache.files_dir(s.id)
         for p in sorted(fdir.rglob("*")) if fdir.exists() else ():
             if p.is_file():
@@ -94,6 +108,8 @@ def assemble(root: Path, sections, params, cache: Cache, commit) -> dict[str, by
     link = "changes.md" if CHANGES_PAGE in toc.toc_files(root) else None
     files["appendix/provenance.md"] = provenance_page(sections, params, cache, commit, link).encode()
     files.update(generated_files(root, params, Path(cache.dir), cache.say))
+    if with_pdf:
+        files.update(pdf.site_additions(root, cache, files))
     return files
 
 
@@ -147,9 +163,21 @@ def build(root=".", force=False, overrides=(), jobs=None, say=print, fresh_kerne
     return 1
 
 
-def _build(root, build_dir, force, overrides, jobs, say, fresh_kernels, t0) -> int:
-    for name in publish.clear_leftovers(build_dir):
-        say(f"  cleared {name} (left by an interrupted build)")
+@dataclass
+class Plan:
+    """What a build (or one step of `watch`) works from: sections, their parameters, the cache,
+    each section's cache key, and the sections that must run."""
+    sections: list
+    params: dict
+    outputs: list
+    cache: Cache
+    keys: dict
+    todo: list
+    pkg: str
+
+
+def plan(root: Path, build_dir: Path, force: bool, overrides, say, memo: dict | None = None) -> Plan:
+    """Manifest + parameters (checked) → data validated → which sections must run (under the lock)."""
     sections = load_manifest(root)
     params = resolve(sections, root, overrides)
     outputs = load_outputs(root, sections)
@@ -157,9 +185,17 @@ def _build(root, build_dir, force, overrides, jobs, say, fresh_kernels, t0) -> i
     cache = Cache(build_dir, say)
     pkg = package_hash(root)
     fault("validate")
-    validate_data(root, cache, say, pkg)
+    validate_data(root, cache, say, pkg, memo)
     keys = {s.id: section_key(root, s.notebook, params[s.id], pkg) for s in sections}
     todo = [s for s in sections if force or not cache.lookup(s.id, keys[s.id], root)]
+    return Plan(sections, params, outputs, cache, keys, todo, pkg)
+
+
+def _build(root, build_dir, force, overrides, jobs, say, fresh_kernels, t0) -> int:
+    for name in publish.clear_leftovers(build_dir):
+        say(f"  cleared {name} (left by an interrupted build)")
+    p = plan(root, build_dir, force, overrides, say)
+    sections, params, outputs, cache, keys, todo = p.sections, p.params, p.outputs, p.cache, p.keys, p.todo
     commit = git_commit(root)
     damage = publish.site_damage(build_dir)
     if damage and publish.current(build_dir) is not None:
@@ -174,7 +210,7 @@ def _build(root, build_dir, force, overrides, jobs, say, fresh_kernels, t0) -> i
     run_all(root, todo, params, keys, cache, jobs, say, fresh_kernels, build_dir / ".work")
     files = assemble(root, sections, params, cache, commit)
     stage = build_dir / ".stage"
-    n = site.sync_stage(stage, files)
+    n = len(site.sync_stage(stage, files))
     if cache.get("published") == site.fingerprint(files) and not damage:
         write_outputs(build_dir, outputs, cache, say, files)
         say(f"site unchanged (re-executed sections gave the same pages) {time.perf_counter() - t0:.1f} s")

@@ -1,4 +1,5 @@
-"""Command line: `python -m evidence_book build [--force] [--set name=value ...]`, `validate`, `meta FILE.csv`.
+"""Command line: `python -m evidence_book build [--force] [--set name=value ...]`, `watch`, `pdf`, `validate`,
+`meta FILE.csv`.
 
 Whatever goes wrong, the user gets one line, never a traceback: BuildErrors are messages already;
 anything else is written in full to `_build/error.log` (or a temp file when _build is unwritable)
@@ -50,6 +51,15 @@ def _main(argv=None) -> int:
     b.add_argument("--fresh-kernels", action="store_true", help="a new kernel per section (default: one warm kernel per worker)")
     b.add_argument("--jobs", type=int, default=None, help="parallel sections (default: one per core)")
     b.add_argument("--no-wait", action="store_true", help="fail at once if another build of this book is running")
+    w = sub.add_parser("watch", help="rebuild the pages an edit affects and reload them in the browser (a local preview)")
+    w.add_argument("--root", default=".")
+    w.add_argument("--set", action="append", default=[], metavar="[SECTION.]NAME=VALUE")
+    w.add_argument("--jobs", type=int, default=None, help="workers with a warm kernel each (default: one per core)")
+    w.add_argument("--host", default="127.0.0.1")
+    w.add_argument("--port", type=int, default=8000)
+    d = sub.add_parser("pdf", help="build the site, print it to _build/book.pdf and link it from the home page")
+    d.add_argument("--root", default=".")
+    d.add_argument("--set", action="append", default=[], metavar="[SECTION.]NAME=VALUE")
     v = sub.add_parser("validate", help="validate data/ and report every problem")
     v.add_argument("--root", default=".")
     from evidence_book import meta_cli
@@ -75,6 +85,21 @@ def _main(argv=None) -> int:
             return build(args.root, force=args.force, overrides=overrides, jobs=args.jobs,
                          fresh_kernels=args.fresh_kernels, wait=not args.no_wait)
         except Exception as e:  # a bug or an input we did not foresee: one line + the log
+            return _unexpected(args.root, e)
+    if args.command == "watch":
+        from evidence_book.builder.watch import watch
+
+        overrides = [item for chunk in args.set for item in chunk.split()]
+        try:
+            return watch(args.root, overrides, args.jobs, args.host, args.port, say=lambda m: print(m, flush=True))
+        except Exception as e:
+            return _unexpected(args.root, e)
+    if args.command == "pdf":
+        from evidence_book.builder.pdf import make_pdf
+
+        try:
+            return make_pdf(args.root, [item for chunk in args.set for item in chunk.split()])
+        except Exception as e:
             return _unexpected(args.root, e)
     if args.command == "validate":
         from evidence_book.data.loader import DataError, validate_all

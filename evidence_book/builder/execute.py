@@ -24,10 +24,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evidence_book.env import section_env
+from evidence_book.env import ROOT, section_env
 
 KERNEL = "python3"
 _KM = None  # this worker's warm kernel manager
+_KC = None  # and its client (kept: see _warm_kernel)
 _WATCH = {"deadline": None, "cell": None, "km": None, "abort": None}
 
 
@@ -43,6 +44,41 @@ def worker_init() -> None:
         os._exit(1)
 
     signal.signal(signal.SIGTERM, term)
+
+
+# Imported in a warm kernel before any section runs (`make watch`): the book's package, found by
+# walking it (so its libraries: pandas, matplotlib, …), minus the builder and command lines.
+_WARM_IMPORTS = """
+import importlib as _il, pkgutil as _pu
+import evidence_book as _eb
+for _m in _pu.walk_packages(_eb.__path__, "evidence_book."):
+    if not _m.name.startswith(("evidence_book.builder", "evidence_book.__main__")) and "cli" not in _m.name:
+        try:
+            _il.import_module(_m.name)
+        except Exception:
+            pass
+del _il, _pu, _eb, _m
+"""
+
+
+def warm_worker_init(root: str, log_path: str) -> None:
+    """Initializer of the long-lived workers of `make watch`: as `worker_init`, then start this
+    worker's kernel and import papermill here and the book's package in the kernel, so the first
+    edit after the watcher starts pays no start-up. Never raises: on any problem the first section
+    starts its kernel as usual."""
+    worker_init()
+    try:
+        log = open(log_path, "a")
+        os.dup2(log.fileno(), 2)  # the kernel inherits this: its chatter goes to the log
+        import papermill  # noqa: F401
+
+        env = {ROOT: str(root), "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+               "PYTHONPATH": os.pathsep.join(p for p in (str(root), os.environ.get("PYTHONPATH", "")) if p)}
+        os.environ.update(env)
+        _km, kc = _warm_kernel(env, str(Path(root) / "chapters"))
+        _run_quietly(kc, _WARM_IMPORTS, 300)
+    except Exception:
+        _drop_kernel()
 
 
 def _kernel_dead(km) -> bool:
@@ -90,43 +126,93 @@ def _prelude(env: dict, cwd: str) -> str:
         f"_os.chdir({cwd!r})\n"
         "if 'matplotlib.pyplot' in _sys.modules:\n"
         "    _sys.modules['matplotlib.pyplot'].close('all')\n"
-        "del _os, _sys\n"
+        "import gc as _gc\n"
+        "_gc.freeze()  # what survived the reset (libraries): later collections skip it\n"
+        "del _os, _sys, _gc\n"
     )
 
 
+def _run_quietly(kc, code: str, timeout: float) -> None:
+    """Run `code` in the kernel and wait for its reply on the shell channel (reliable, unlike
+    iopub right after connecting, so no `wait_for_ready` and its 0.2 s iopub flush is needed)."""
+    import queue
+
+    msg_id = kc.execute(code, silent=True, store_history=False)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            reply = kc.get_shell_msg(timeout=max(0.05, deadline - time.monotonic()))
+        except queue.Empty:
+            raise RuntimeError(f"the kernel did not answer within {timeout:.0f} s") from None
+        if reply["parent_header"].get("msg_id") == msg_id:
+            break
+    if reply["content"]["status"] != "ok":
+        raise RuntimeError(f"kernel reset failed: {reply['content'].get('evalue')}")
+
+
 def _warm_kernel(env: dict, cwd: str):
-    """This worker's kernel, started on first use (or after a failure), reset for a new section."""
-    global _KM
+    """This worker's kernel and its client, started on first use (or after a failure), reset for a
+    new section. The client is kept too and handed to papermill (nbclient then skips its own client
+    start and `wait_for_ready`: ~0.4 s per section)."""
+    global _KM, _KC
     from jupyter_client.manager import KernelManager
 
     if _KM is None or not _KM.is_alive():
+        _drop_kernel()
         _KM = KernelManager(kernel_name=KERNEL)
         _KM.start_kernel(cwd=cwd, env={**os.environ, **env})
-    kc = _KM.blocking_client()
-    kc.start_channels()
-    try:
-        kc.wait_for_ready(timeout=60)
-        reply = kc.execute_interactive(_prelude(env, cwd), timeout=60, output_hook=lambda msg: None)
-        if reply["content"]["status"] != "ok":
-            raise RuntimeError(f"kernel reset failed: {reply['content'].get('evalue')}")
-    finally:
-        kc.stop_channels()
-    return _KM
+        _KC = _KM.blocking_client()
+        _KC.start_channels()
+        _KC.wait_for_ready(timeout=60)
+    _run_quietly(_KC, _prelude(env, cwd), 60)
+    return _KM, _KC
+
+
+def _use_warm_clients() -> None:
+    """Let papermill's notebook client take the warm kernel's client (`warm_kc=`) instead of
+    starting its own and waiting for the kernel to be ready (~0.2 s per section). papermill has no
+    parameter for it: its engine builds `papermill.engines.PapermillNotebookClient` with the extra
+    keyword arguments it was given, so that name is bound, in this worker only, to a subclass."""
+    import papermill.engines as engines
+    from papermill.clientwrap import PapermillNotebookClient
+
+    if getattr(engines.PapermillNotebookClient, "takes_warm_kc", False):
+        return
+
+    class WarmClient(PapermillNotebookClient):
+        takes_warm_kc = True
+
+        def __init__(self, nb_man, warm_kc=None, **kw):
+            super().__init__(nb_man, **kw)
+            self._warm_kc = warm_kc
+
+        def execute(self, **kwargs):
+            self.kc = self._warm_kc  # None: nbclient starts a client as usual
+            return super().execute(**kwargs)
+
+    engines.PapermillNotebookClient = WarmClient
 
 
 def _drop_kernel() -> None:
-    global _KM
+    global _KM, _KC
+    if _KC is not None:
+        try:
+            _KC.stop_channels()
+        except Exception:
+            pass
     if _KM is not None:
         try:
             _KM.shutdown_kernel(now=True)
         except Exception:
             pass
-    _KM = None
+    _KM = _KC = None
 
 
 def run_section(section_id: str, notebook: str, parameters: dict, root: str, workdir: str, fresh: bool = False,
                 timeout: int = 600) -> Result:
     import papermill as pm  # imported in the worker: the no-op build path never pays for it
+
+    _use_warm_clients()
 
     t0 = time.perf_counter()
     out_dir = Path(tempfile.mkdtemp(prefix=f"{section_id}-", dir=workdir))
@@ -150,11 +236,11 @@ def run_section(section_id: str, notebook: str, parameters: dict, root: str, wor
     signal.signal(signal.SIGALRM, _watchdog)
     signal.setitimer(signal.ITIMER_REAL, 1.0, 1.0)
     try:
-        km = None if fresh else _warm_kernel(env, cwd)
+        km, kc = (None, None) if fresh else _warm_kernel(env, cwd)
         _WATCH["km"] = km
         pm.execute_notebook(
             str(Path(root) / notebook), str(out), parameters=parameters, kernel_name=KERNEL, cwd=cwd,
-            progress_bar=False, log_output=False, request_save_on_cell_execute=False, km=km,
+            progress_bar=False, log_output=False, request_save_on_cell_execute=False, km=km, warm_kc=kc,
             on_cell_start=_cell_start,
         )
     except pm.PapermillExecutionError as e:

@@ -38,15 +38,20 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
-def run_all(root, todo, params, keys, cache, jobs, say, fresh, workdir: Path) -> None:
+def run_all(root, todo, params, keys, cache, jobs, say, fresh, workdir: Path, pool=None) -> None:
+    """Run `todo` in parallel and store each result in the cache. `pool`: a pool that outlives this
+    call (`make watch` keeps its workers' warm kernels between rebuilds); it is left running when
+    every section succeeded, and stopped (unusable) after a failure or Ctrl-C."""
     if not todo:
         return
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix=f"run-{os.getpid()}-", dir=workdir)
     failure = None
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=worker_init)
+    keep = pool is not None
+    if pool is None:
+        jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=worker_init)
     clean = False
     try:
         futures = {pool.submit(run_section, s.id, s.notebook, params[s.id], str(root), tmp, fresh, s.timeout): s
@@ -79,7 +84,8 @@ def run_all(root, todo, params, keys, cache, jobs, say, fresh, workdir: Path) ->
         clean = not failure
     finally:
         if clean:
-            pool.shutdown(wait=True)
+            if not keep:
+                pool.shutdown(wait=True)
         else:
             _stop(pool)  # a failure, Ctrl-C or any error: stop the rest now
         shutil.rmtree(tmp, ignore_errors=True)

@@ -58,16 +58,16 @@ def fingerprint(files: dict[str, bytes]) -> str:
     return h.hexdigest()
 
 
-def sync_stage(stage: Path, files: dict[str, bytes]) -> int:
-    """Make the stage hold exactly `files` (outside its `_build`); returns how many were written."""
-    written = 0
+def sync_stage(stage: Path, files: dict[str, bytes]) -> list[str]:
+    """Make the stage hold exactly `files` (outside its `_build`); returns the names written."""
+    written = []
     for name, data in files.items():
         p = stage / name
         if p.exists() and p.read_bytes() == data:
             continue
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(data)
-        written += 1
+        written.append(name)
     for p in sorted(stage.rglob("*"), reverse=True):
         rel = p.relative_to(stage)
         if rel.parts[0] == "_build":

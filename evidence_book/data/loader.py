@@ -245,19 +245,34 @@ def _summary(errors: list[str]) -> str:
     return "\n".join(errors[:MAX_REPORTED]) + more
 
 
-def validate_all(root=None) -> int:
-    """Validate every file with a schema and the cross-file rules; raise one DataError listing all problems."""
+def validate_all(root=None, memo: dict | None = None) -> int:
+    """Validate every file with a schema and the cross-file rules; raise one DataError listing all problems.
+
+    `memo` (a dict kept by a long-lived caller, `make watch`) remembers each file's checked frame and
+    problems by the file's bytes, so after one file is edited only that file is read and checked
+    again; the cross-file rules always run on all of them. The caller clears it when the schemas
+    (the package) change."""
+    import hashlib
+
     root = book_root(root)
     frames, errors = {}, []
     for table in TABLES:
-        if not (root / table.path).exists() and table.name in ("jbi_items", "adverse_events"):
+        path = root / table.path
+        if not path.exists() and table.name in ("jbi_items", "adverse_events"):
             continue  # optional files
-        try:
-            df, errs = coerce(table, read_raw(table, root))
-        except DataError as e:
-            errors.append(str(e))
-            continue
-        errors += errs or check(table, df)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest() if memo is not None and path.is_file() else None
+        if digest is not None and memo.get(table.path, (None,))[0] == digest:
+            _, df, errs = memo[table.path]
+        else:
+            try:
+                df, errs = coerce(table, read_raw(table, root))
+            except DataError as e:
+                errors.append(str(e))
+                continue
+            errs = errs or check(table, df)
+            if digest is not None:
+                memo[table.path] = (digest, df, errs)
+        errors += errs
         frames[(table.review, table.name)] = df
     errors += cross_file(frames)
     if errors:

@@ -85,3 +85,28 @@ def test_an_older_file_without_todays_columns_reads_when_not_strict_and_conforms
     assert list(df.iloc[0]) == ["P", "rats", "s", "l", "", ""]
     assert conform(pio, data) == (data, [])  # today's file is left as it is
     assert conform(pio, b"\0binary") == (b"\0binary", [])  # unreadable: loading it says why
+
+
+def test_memo_rechecks_only_the_edited_file_and_still_finds_its_errors(tmp_path, monkeypatch):
+    import shutil
+
+    from evidence_book.data import loader
+
+    shutil.copytree(REPO / "data", tmp_path / "data")
+    (tmp_path / "sections.yml").write_text("sections: []\n")
+    memo: dict = {}
+    n = validate_all(tmp_path, memo)
+    assert len(memo) == n
+    coerced = []
+    real = loader.coerce
+    monkeypatch.setattr(loader, "coerce", lambda table, raw: coerced.append(table.path) or real(table, raw))
+    assert validate_all(tmp_path, memo) == n and coerced == []  # nothing changed: nothing re-read
+    path = tmp_path / "data" / "nerve" / "jbi.csv"
+    lines = path.read_text().splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    cells = lines[1].rstrip("\n").split(",")
+    cells[header.index("study_id")] = "no-such-study"
+    path.write_text(lines[0] + ",".join(cells) + "\n" + "".join(lines[2:]))
+    with pytest.raises(DataError, match=r"data/nerve/jbi\.csv, row 1 .*no-such-study"):
+        validate_all(tmp_path, memo)  # a cross-file rule, on the memo's frames and the new one
+    assert coerced == ["data/nerve/jbi.csv"]

@@ -1,7 +1,7 @@
 """A synthetic living review: N plausible rat studies in the book's data layout (for benchmarks).
 
-`write_synthetic_review(root, n_studies, seed)` replaces `data/nerve/studies.csv`, `jbi.csv` and
-`outcomes.csv` under `root` with N generated studies (ids `syn0001`…), drawn with a seeded numpy
+`write_synthetic_review(root, n_studies, seed)` replaces `data/nerve/studies.csv`, `jbi.csv`,
+`outcomes.csv` and the per-study rows of `references.csv` under `root` with N generated studies (ids `syn0001`…), drawn with a seeded numpy
 Generator from the vocabularies of the real extraction, so the same (N, seed) always gives the
 same bytes. Everything else in `data/` is left as it is. Every generated row says
 `source = synthetic` so it can never be mistaken for extracted data.
@@ -52,7 +52,10 @@ def generate(n_studies: int, seed: int = 2026) -> dict[str, pd.DataFrame]:
             for measure in rng.choice(MEASURES[domain], size=rng.integers(1, len(MEASURES[domain]) + 1), replace=False):
                 rows.append({"study_id": sid, "domain": domain, "measure": measure,
                              "direction": rng.choice(DIRECTIONS, p=[0.7, 0.15, 0.05, 0.1]), "p_text": "", **PROV})
-    return {"studies": studies, "jbi": jbi, "outcomes": pd.DataFrame(rows)}
+    references = pd.DataFrame({"ref_id": ids, "study_id": ids, "authors": [f"Synth{i}, A." for i in range(1, n_studies + 1)],
+                               "title": [f"Synthetic study {i}" for i in range(1, n_studies + 1)],
+                               "journal": "Synthetic", "year": studies["year"], **PROV})
+    return {"studies": studies, "jbi": jbi, "outcomes": pd.DataFrame(rows), "references": references}
 
 
 def write_synthetic_review(root, n_studies: int, seed: int = 2026) -> dict[str, Path]:
@@ -64,6 +67,9 @@ def write_synthetic_review(root, n_studies: int, seed: int = 2026) -> dict[str, 
             if col.name not in df.columns:
                 df[col.name] = ""
         path = Path(root) / "data" / "nerve" / f"{name}.csv"
+        if name == "references" and path.exists():  # keep the review-level references (no study_id)
+            kept = pd.read_csv(path, dtype=str, keep_default_na=False)
+            df = pd.concat([kept[kept["study_id"] == ""], df.astype(str)], ignore_index=True)[kept.columns]
         df.to_csv(path, index=False, lineterminator="\n")
         out[name] = path
     return out

@@ -61,7 +61,7 @@ del _il, _pu, _eb, _m
 """
 
 
-def warm_worker_init(root: str, log_path: str) -> None:
+def warm_worker_init(root: str, log_path: str, ready_dir: str | None = None) -> None:
     """Initializer of the long-lived workers of `make watch`: as `worker_init`, then start this
     worker's kernel and import papermill here and the book's package in the kernel, so the first
     edit after the watcher starts pays no start-up. Never raises: on any problem the first section
@@ -79,6 +79,11 @@ def warm_worker_init(root: str, log_path: str) -> None:
         _run_quietly(kc, _WARM_IMPORTS, 300)
     except Exception:
         _drop_kernel()
+    if ready_dir:  # one file per warm worker: the watcher says when all are ready
+        try:
+            Path(ready_dir, str(os.getpid())).touch()
+        except OSError:
+            pass
 
 
 def _kernel_dead(km) -> bool:

@@ -265,6 +265,9 @@ def make_pdf(root=".", overrides=(), say=print) -> int:
 
     root = Path(root).resolve()
     build_dir = root / "_build"
+    if not Path(CHROMIUM).is_file():
+        say(f"PDF FAILED: {CHROMIUM} not found (apt-get install chromium); nothing was changed")
+        return 1
     if build(root, overrides=overrides, say=say) != 0:
         return 1
     try:
@@ -297,5 +300,5 @@ def make_pdf(root=".", overrides=(), say=print) -> int:
     except BuildError as e:
         say(f"PDF FAILED: {e}")
         return 1
-    stamp._path(root).unlink(missing_ok=True)  # the site's inputs changed: it now links the PDF
+    stamp.clear(root)  # the site's inputs changed: it now links the PDF
     return build(root, overrides=overrides, say=say)

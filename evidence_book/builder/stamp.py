@@ -62,3 +62,8 @@ def write(root: Path, overrides=()) -> None:
     from evidence_book.builder.publish import atomic_write
 
     atomic_write(_path(root), json.dumps({"inputs": inputs_hash(root, overrides)}).encode())
+
+
+def clear(root: Path) -> None:
+    """Forget the stamp: the next build takes the normal path (e.g. the site must now link the PDF)."""
+    _path(root).unlink(missing_ok=True)

@@ -19,11 +19,13 @@ forgets the package's modules in this process; a change to the builder itself ne
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import queue
 import shutil
 import signal
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from concurrent.futures import ProcessPoolExecutor
@@ -120,6 +122,18 @@ class WatchSession:
         self.stage, self.html = self.dir / "stage", self.dir / "html"
         self.overrides, self.say = list(overrides), say
         self.jobs = max(1, jobs or os.cpu_count() or 1)
+        # One watcher per book (a second would wipe the first one's preview): a lock held for the session.
+        self.build_dir.mkdir(parents=True, exist_ok=True)
+        self._lock = os.open(self.build_dir / ".watch.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(self._lock, 64, 0).decode(errors="replace").strip() or "?"
+            os.close(self._lock)
+            raise BuildError(f"make watch is already running for {self.root} (pid {holder}); "
+                             "stop it first (Ctrl-C in its terminal)") from None
+        os.ftruncate(self._lock, 0)
+        os.pwrite(self._lock, str(os.getpid()).encode(), 0)
         # A preview left by an earlier session may be half-written (killed mid-write): start clean.
         shutil.rmtree(self.dir, ignore_errors=True)
         self.html.mkdir(parents=True)
@@ -137,11 +151,23 @@ class WatchSession:
             _forget_package_modules()
             self.memo.clear()
         if self.pool is None:
+            ready = self.dir / "warm"
+            shutil.rmtree(ready, ignore_errors=True)
+            ready.mkdir(parents=True)
             self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=warm_worker_init,
-                                            initargs=(str(self.root), str(self.dir / "kernels.log")))
+                                            initargs=(str(self.root), str(self.dir / "kernels.log"), str(ready)))
             self.pool_pkg = pkg
             self.pool.submit(int)  # starts every worker now (fork): kernels warm up while we wait for edits
+            threading.Thread(target=self._announce_warm, args=(self.pool, ready), daemon=True).start()
         return self.pool
+
+    def _announce_warm(self, pool, ready: Path) -> None:
+        t0 = time.perf_counter()
+        while self.pool is pool:
+            if ready.is_dir() and len(list(ready.iterdir())) >= self.jobs:
+                self.say(f"  {self.jobs} kernels warm ({time.perf_counter() - t0:.0f} s): ready for edits")
+                return
+            time.sleep(0.2)
 
     def step(self) -> "Step":
         """One rebuild: which sections ran, which site paths were rewritten, and where the time went."""
@@ -176,6 +202,7 @@ class WatchSession:
             _stop(self.pool)
             self.pool = None
         self.sphinx.close()
+        os.close(self._lock)
 
 
 def watch(root=".", overrides=(), jobs=None, host="127.0.0.1", port=8000, say=print) -> int:
@@ -211,6 +238,7 @@ def watch(root=".", overrides=(), jobs=None, host="127.0.0.1", port=8000, say=pr
         while True:
             changed = events.batch()
             t = time.perf_counter()
+            changed = [c for c in changed if (root / c).exists()] or changed  # not editors' temporary files
             try:
                 st = session.step()
             except BuildError as e:

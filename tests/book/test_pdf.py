@@ -159,3 +159,27 @@ def test_home_page_links_the_pdf_only_while_it_is_current(pdf_book):
     assert code == 0, log
     assert LINK_CLASS not in (site / "intro.html").read_text()
     assert not (site / "book.pdf").exists()
+
+
+def test_printed_pages_fit_the_sheet(pdf_book):
+    """In print media at the printable width of an A4 sheet (210 - 2 x 14 mm), no page is wider
+    than the sheet (a wide figure or table would be cut at both edges of the PDF)."""
+    from site_support import browser
+
+    from evidence_book.builder.pdf import NOT_PRINTED, book_order
+
+    width = round((210 - 2 * 14) / 25.4 * 96)
+    html = pdf_book / "_build" / "html"
+    too_wide = {}
+    with browser() as b:
+        page = b.new_page(viewport={"width": width, "height": 1000})
+        page.route("**/*", lambda r: r.abort() if not r.request.url.startswith("file:")
+                   or r.request.url.split("?")[0].endswith(NOT_PRINTED) else r.continue_())
+        page.emulate_media(media="print")
+        for e in book_order(pdf_book):
+            page.goto((html / f"{e.docname}.html").as_uri(), wait_until="load")
+            w = page.evaluate("document.documentElement.scrollWidth")
+            if w > width + 1:
+                too_wide[e.docname] = w
+        page.close()
+    assert not too_wide, f"wider than the printable {width} px: {too_wide}"

@@ -20,3 +20,18 @@ def test_editor_and_python_leftovers_are_not_changes(tmp_path):
                   "chapters/.ipynb_checkpoints/a-checkpoint.ipynb", "_build/watch/html/index.html", ".git/index"):
         assert relevant(root, str(root / noise)) is None, noise
     assert relevant(root, "/somewhere/else.csv") is None
+
+
+def test_a_second_watcher_of_the_same_book_is_refused_in_one_line(tmp_path):
+    import pytest
+
+    from evidence_book.builder.errors import BuildError
+    from evidence_book.builder.watch import WatchSession
+
+    first = WatchSession(tmp_path, say=lambda m: None)
+    try:
+        with pytest.raises(BuildError, match=r"make watch is already running .*pid \d+"):
+            WatchSession(tmp_path, say=lambda m: None)
+    finally:
+        first.close()
+    WatchSession(tmp_path, say=lambda m: None).close()  # free again once the first is closed

@@ -13,12 +13,15 @@ import csv
 import io
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from evidence_book import env
 from evidence_book.values import FALSE_WORDS, TRUE_WORDS, to_boolean
 from evidence_book.data.prisma import arithmetic_errors
-from evidence_book.data.schemas import BY_NAME, FOREIGN_KEYS, ITEMS_PER_KEY, STUDY_TABLES, TABLES, Table
+from evidence_book.data.schemas import (
+    BY_NAME, FOREIGN_KEYS, ITEMS_PER_KEY, MAX_FILE_MB, STUDY_TABLES, TABLES, Table,
+)
 
 MAX_REPORTED = 20
 
@@ -46,6 +49,40 @@ def _record(rel: str) -> None:
             f.write(rel + "\n")
 
 
+class LineMap:
+    """Data row i → the file line where it starts, kept in `df.attrs["lines"]`.
+
+    Immutable and copied by reference: pandas deep-copies `attrs` into the result of every
+    operation, so a plain list here made each operation on a loaded table cost O(rows) (a 50 MB
+    file took minutes to validate, and section code on large tables grew quadratically)."""
+
+    __slots__ = ("_lines",)
+
+    def __init__(self, lines):
+        self._lines = np.asarray(lines, dtype=np.int64)
+        self._lines.flags.writeable = False
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def __getitem__(self, i: int) -> int:
+        return int(self._lines[i])
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __eq__(self, other):
+        return isinstance(other, LineMap) and np.array_equal(self._lines, other._lines)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"LineMap({len(self)} rows)"
+
+
 def _where(table: Table, row: int | None = None, column: str | None = None, lines=None) -> str:
     """`lines[i]` is the line where data row i starts (quoted fields may span lines, blank lines are
     skipped); `read_raw` keeps it in `df.attrs["lines"]`. Without it, row i is on line i + 2."""
@@ -64,6 +101,10 @@ def read_raw(table: Table, root: Path) -> pd.DataFrame:
     _record(table.path)
     if not path.exists():
         raise DataError(f"{table.path}: file not found")
+    mb = path.stat().st_size / 1e6
+    if mb > MAX_FILE_MB:
+        raise DataError(f"{table.path}: {mb:,.1f} MB, larger than the {MAX_FILE_MB} MB a data file may be "
+                        f"(MAX_FILE_MB in evidence_book/data/schemas.py); not read")
     data = path.read_bytes()
     if not data.strip():
         raise DataError(f"{table.path}: file is empty (expected a header row: {', '.join(c.name for c in table.columns)})")
@@ -104,7 +145,7 @@ def _rows(table: Table, reader) -> pd.DataFrame:
     if missing:
         raise DataError(f"{table.path}, line 1: missing column(s) {', '.join(repr(m) for m in missing)}")
     df = pd.DataFrame(body, columns=header, dtype="string").fillna("")
-    df.attrs["lines"] = lines
+    df.attrs["lines"] = LineMap(lines)
     return df
 
 
@@ -196,7 +237,7 @@ def duplicates(table: Table, df: pd.DataFrame) -> list[str]:
             errors.append(f"{_where(table, i, table.key[0], lines)}: duplicate key ({val}), "
                           f"first used in row {kfirst[i] + 1} (line {line(kfirst[i])})")
     if more:
-        errors.append(f"{table.path}: … and {more} more duplicate rows or keys")
+        errors.append(f"{table.path}: … and {more:,} more duplicate rows or keys")
     return errors
 
 
@@ -209,16 +250,31 @@ def load_table(review: str, name: str, root=None, validate: bool | None = None) 
     df, errors = coerce(table, read_raw(table, root))
     if validate is None:
         validate = env.section() is None
-    if validate and not errors:
-        errors = check(table, df)
+    if validate:
+        errors = size_errors(table, df, root) + (errors or check(table, df))
     if errors:
         raise DataError(_summary(errors))
     return df
 
 
+def size_errors(table: Table, df: pd.DataFrame, root: Path) -> list[str]:
+    """A file with more data rows than its table's declared `max_rows` (schemas.py), with its size."""
+    n = len(df)
+    if n <= table.max_rows:
+        return []
+    mb = (Path(root) / table.path).stat().st_size / 1e6
+    return [f"{table.path}: {n:,} rows ({mb:,.1f} MB), more than the {table.max_rows:,} this table is declared for "
+            f"(max_rows in evidence_book/data/schemas.py, the scale the build is measured at); "
+            f"if the size is intended, raise max_rows"]
+
+
 def _summary(errors: list[str]) -> str:
-    more = f"\n… and {len(errors) - MAX_REPORTED} more" if len(errors) > MAX_REPORTED else ""
-    return "\n".join(errors[:MAX_REPORTED]) + more
+    """The first MAX_REPORTED problems; of the rest, each file's tally line ('… and N more …') is
+    kept, so the size of a flood (e.g. 300,000 duplicate rows) stays visible, then a count."""
+    shown, rest = errors[:MAX_REPORTED], errors[MAX_REPORTED:]
+    tallies = [e for e in rest if ": … and " in e]
+    n = len(rest) - len(tallies)
+    return "\n".join(shown + tallies + ([f"… and {n:,} more"] if n else []))
 
 
 def validate_all(root=None) -> int:
@@ -233,7 +289,7 @@ def validate_all(root=None) -> int:
         except DataError as e:
             errors.append(str(e))
             continue
-        errors += errs or check(table, df)
+        errors += size_errors(table, df, root) + (errs or check(table, df))
         frames[(table.review, table.name)] = df
     errors += cross_file(frames)
     if errors:

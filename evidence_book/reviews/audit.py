@@ -102,14 +102,24 @@ def section(location) -> str:
     return loc.split(" (")[0]
 
 
-def table_for_readers(audit: pd.DataFrame) -> pd.DataFrame:
+def rows_listed(data_rows: str, limit: int | None) -> str:
+    """The '; '-joined data rows of a claim, or the first `limit` and how many more."""
+    rows = [r for r in str(data_rows or "").split("; ") if r]
+    if limit is None or len(rows) <= limit:
+        return "; ".join(rows)
+    return "; ".join(rows[:limit]) + f"; … and {len(rows) - limit:,} more (all in the CSV download)"
+
+
+def table_for_readers(audit: pd.DataFrame, rows_limit: int | None = None) -> pd.DataFrame:
+    """The audit worded for readers. `rows_limit` shortens the list of data rows of each claim (a
+    claim over every study of a large review lists thousands); None keeps them all (the download)."""
     from evidence_book.labels import VERDICT_LABELS, words_in_text
 
     out = pd.DataFrame({
         "review": audit["review"], "section": audit["location"].map(section), "claim": audit["claim_id"],
         "quote": audit["quote"], "stated": audit["claimed_value"], "recomputed": audit["recomputed_value"],
         "verdict": audit["verdict"].map(VERDICT_LABELS), "rule kind": audit["rule_kind"],
-        "arithmetic or reason": audit["arithmetic"].map(words_in_text), "data rows used": audit["data_rows"],
+        "arithmetic or reason": audit["arithmetic"].map(words_in_text), "data rows used": audit["data_rows"].map(lambda r: rows_listed(r, rows_limit)),
         "follows from": audit["root_claim_id"], "note": audit["note"].map(words_in_text),
     })
     return out

@@ -119,7 +119,7 @@ def read_raw(table: Table, root: Path) -> pd.DataFrame:
         raise DataError(f"{table.path}, line 1: lines end with CR only (old Mac format); save the file with LF or CRLF line endings")
     reader = csv.reader(io.StringIO(text))
     try:
-        return _rows(table, reader)
+        return _rows(table, reader, text)
     except csv.Error as e:
         why = str(e)
         if "field larger than field limit" in why:
@@ -127,20 +127,23 @@ def read_raw(table: Table, root: Path) -> pd.DataFrame:
         raise DataError(f"{table.path}, line {reader.line_num}: not readable as CSV: {why}") from None
 
 
-def _rows(table: Table, reader) -> pd.DataFrame:
+def _rows(table: Table, reader, text: str) -> pd.DataFrame:
     header = next(reader)
     if len(set(header)) != len(header):
         dup = sorted({h for h in header if header.count(h) > 1})
         raise DataError(f"{table.path}, line 1: duplicate column name(s) {dup}")
-    body, lines, start = [], [], reader.line_num + 1
-    for r in reader:  # blank lines are no rows; a quoted field may span lines
-        if r:
-            body.append(r)
-            lines.append(start)
-            if len(r) != len(header):
-                raise DataError(f"{_where(table, len(body) - 1, lines=lines)}: has {len(r)} fields, "
-                                f"the header has {len(header)}")
-        start = reader.line_num + 1
+    first = reader.line_num + 1
+    rows = list(reader)  # blank lines come as []; a quoted field may span lines
+    physical = text.count("\n") + (not text.endswith("\n"))
+    if first - 1 + len(rows) == physical:  # no row spans lines: row k of the reader is on line first + k
+        keep = [k for k, r in enumerate(rows) if r]
+        body, lines = [rows[k] for k in keep], [first + k for k in keep]
+    else:  # a quoted field spans lines: count them as the reader goes (the file is read again)
+        body, lines = _rows_spanning(text)
+    width = len(header)
+    bad = next((i for i, r in enumerate(body) if len(r) != width), None)
+    if bad is not None:
+        raise DataError(f"{_where(table, bad, lines=lines)}: has {len(body[bad])} fields, the header has {width}")
     missing = [c.name for c in table.columns if c.name not in header]
     if missing:
         raise DataError(f"{table.path}, line 1: missing column(s) {', '.join(repr(m) for m in missing)}")
@@ -149,33 +152,57 @@ def _rows(table: Table, reader) -> pd.DataFrame:
     return df
 
 
+def _rows_spanning(text: str) -> tuple[list, list]:
+    """(non-blank rows, the line each starts on), following the reader's line count."""
+    reader = csv.reader(io.StringIO(text))
+    next(reader)
+    body, lines, start = [], [], reader.line_num + 1
+    for r in reader:
+        if r:
+            body.append(r)
+            lines.append(start)
+        start = reader.line_num + 1
+    return body, lines
+
+
+def _distinct(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(code of each cell, its distinct values stripped): cell i is `values[codes[i]]`. Typing and
+    checking the distinct values only is what keeps a large file fast (columns repeat a lot)."""
+    codes, uniques = pd.factorize(raw)  # the raw cells are text, never NA
+    return codes, np.array([u.strip() for u in uniques], dtype=object)
+
+
 def coerce(table: Table, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """Typed columns; unparseable cells become errors (not NaN)."""
     df, errors = raw.copy(), []
     lines = raw.attrs.get("lines")
     for col in table.columns:
-        s = raw[col.name].str.strip()
-        empty = s == ""
+        codes, values = _distinct(raw[col.name])
+        empty_v = values == ""
+        empty = empty_v[codes] if len(values) else np.zeros(len(raw), dtype=bool)
         if col.required:
-            for i in s.index[empty]:
+            for i in raw.index[empty]:
                 errors.append(f"{_where(table, i, col.name, lines)}: a value is required, the cell is empty")
         if col.type == "str":
-            df[col.name] = s.where(~empty, pd.NA)
+            df[col.name] = pd.Series(np.where(empty_v, None, values)[codes], index=raw.index, dtype="string")
         elif col.type in ("int", "float"):
-            num = pd.to_numeric(s.where(~empty, None), errors="coerce")
-            bad = ~empty & num.isna()
+            num_v = pd.to_numeric(pd.Series(np.where(empty_v, None, values), dtype="string"), errors="coerce")
+            bad_v = ~empty_v & num_v.isna().to_numpy()
             if col.type == "int":
-                bad |= ~empty & num.notna() & (num % 1 != 0)
-            for i in s.index[bad]:
+                bad_v |= ~empty_v & (num_v.notna() & (num_v % 1 != 0)).fillna(False).to_numpy(dtype=bool)
+            bad = bad_v[codes] if len(values) else empty
+            for i in raw.index[bad]:
                 want = "a whole number" if col.type == "int" else "a number"
-                errors.append(f"{_where(table, i, col.name, lines)}: expected {want}, got {s[i]!r}")
+                errors.append(f"{_where(table, i, col.name, lines)}: expected {want}, got {values[codes[i]]!r}")
+            num = pd.Series(num_v.to_numpy(dtype=object)[codes] if len(values) else [], index=raw.index, dtype=num_v.dtype)
             df[col.name] = num.astype("Int64") if col.type == "int" and not bad.any() else num.astype("Float64")
         elif col.type == "bool":
-            low = s.str.lower()
-            bad = ~empty & ~low.isin(TRUE_WORDS | FALSE_WORDS)
-            for i in s.index[bad]:
-                errors.append(f"{_where(table, i, col.name, lines)}: expected true or false, got {s[i]!r}")
-            df[col.name] = to_boolean(low)
+            low_v = pd.Series([v.lower() for v in values], dtype="string")
+            bad_v = ~empty_v & ~low_v.isin(TRUE_WORDS | FALSE_WORDS).to_numpy(dtype=bool)
+            for i in raw.index[bad_v[codes] if len(values) else empty]:
+                errors.append(f"{_where(table, i, col.name, lines)}: expected true or false, got {values[codes[i]]!r}")
+            df[col.name] = pd.Series(to_boolean(low_v).to_numpy(dtype=object)[codes] if len(values) else [],
+                                     index=raw.index, dtype="boolean")
     return df, errors
 
 

@@ -282,7 +282,7 @@ def synthetic_part(a, work, report) -> None:
         target = f"; target ≤ 5x: {'met' if t <= 5 * base[0] else 'MISSED'}" if n == 10_000 else ""
         report(f"synthetic review N = {n:,} studies, cold build", t, None,
                f"{t / base[0]:.2f}x the N = {sizes[0]} build (CPU {cpu:.0f} s, {cpu / base[1]:.2f}x); "
-               f"peak {median(mems)} MiB; {', '.join(loads)}{target}")
+               f"peak {int(median(mems))} MiB; {', '.join(loads)}{target}")
         shutil.rmtree(book, ignore_errors=True)
 
 

@@ -9,7 +9,13 @@ Prints ratios (ours / peer), medians of REPEATS runs:
   one CSV cell edited, `make watch` →  seconds from the save to the rewritten page (median of
                                        WATCH_EDITS edits, warm watcher), and its ratio to a cold build
   peak memory (RSS of the whole process tree)
-then the synthetic living review at N = 13, 100, 1000 studies: cold build time and peak memory.
+then the synthetic living review at N = 13, 1,000 and 10,000 studies: cold build time, CPU time of
+the whole process tree and peak memory, each against the N = 13 build (target: N = 10,000 within
+5× the N = 13 time); then 50 MB data files (`make validate`; target ≤ 10 s, refused or reported).
+
+Timings are wall-clock on a shared machine: each line also gives the load average at its start,
+and the CPU seconds of the process tree (kernels, Sphinx) that load does not inflate as much.
+`--only synthetic,large` runs only those parts (parts: peer, synthetic, large).
 
 The peer gets the same notebooks with each section's parameters injected by papermill
 (`prepare_only`, nothing executed), the same _toc.yml and _config.yml, and executes them itself.
@@ -57,16 +63,46 @@ def tree_rss_kb(pid: int) -> int:
     return total
 
 
-def run(cmd, cwd, env=None) -> tuple[float, int, str]:
-    """(seconds, peak tree RSS in MiB, output) of a command."""
+def tree_cpu(pid: int, seen: dict) -> None:
+    """Record the CPU seconds (user + system) so far of a process and its descendants in `seen`
+    (pid → seconds; a process that ends between two samples keeps its last reading)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children = {}
+    for p in Path("/proc").iterdir():
+        if p.name.isdigit():
+            try:
+                ppid = int((p / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                children.setdefault(ppid, []).append(int(p.name))
+            except (OSError, IndexError, ValueError):
+                pass
+    stack = [pid]
+    while stack:
+        q = stack.pop()
+        try:
+            f = Path(f"/proc/{q}/stat").read_text().rsplit(")", 1)[1].split()
+            seen[q] = (int(f[11]) + int(f[12])) / tick  # utime, stime
+        except (OSError, IndexError, ValueError):
+            pass
+        stack += children.get(q, [])
+
+
+def load() -> str:
+    return "load " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def run(cmd, cwd, env=None, check=True) -> tuple[float, int, str]:
+    """(seconds, peak tree RSS in MiB, output) of a command; `run.last` holds its CPU seconds,
+    exit code and the load average at its start."""
+    start_load = load()
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
-    peak = [0]
+    peak, cpu = [0], {}
 
     def sample():
         while proc.poll() is None:
             peak[0] = max(peak[0], tree_rss_kb(proc.pid))
+            tree_cpu(proc.pid, cpu)
             time.sleep(0.05)
 
     th = threading.Thread(target=sample, daemon=True)
@@ -74,7 +110,8 @@ def run(cmd, cwd, env=None) -> tuple[float, int, str]:
     out = proc.communicate()[0]
     dt = time.perf_counter() - t0  # before joining the sampler, which may be asleep
     th.join()
-    if proc.returncode != 0:
+    run.last = {"cpu": sum(cpu.values()), "code": proc.returncode, "load": start_load}
+    if check and proc.returncode != 0:
         raise SystemExit(f"command failed ({proc.returncode}): {' '.join(map(str, cmd))}\n{out[-3000:]}")
     return dt, peak[0] // 1024, out
 
@@ -199,13 +236,36 @@ def watch_row(ours: Path, cold: float, report) -> None:
            f"target <= 3 s and <= 0.15x; load average {load} before, {load_average()} after")
 
 
+def inflate(book: Path, table: str, mb: float, unique: bool) -> Path:
+    """Repeat the data rows of data/nerve/<table>.csv until the file holds `mb` MB: exact duplicates,
+    or (`unique`) each copy's `note` marked so no two rows are the same."""
+    import csv
+    import io
+
+    path = book / "data" / "nerve" / f"{table}.csv"
+    header, *rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    note = header.index("note")
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    copy = 0
+    while buf.tell() < mb * 1e6:
+        for r in rows:
+            w.writerow(r[:note] + [f"{r[note]} (copy {copy})"] + r[note + 1:] if unique and copy else r)
+        copy += 1
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return path
+
+
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--sizes", default="13,100,1000")
+    ap.add_argument("--sizes", default="13,1000,10000")
+    ap.add_argument("--only", default="peer,synthetic,large", help="parts to run (comma-separated)")
     ap.add_argument("--watch-only", action="store_true",
                     help="only the cold builds and the `make watch` edit-to-page row (no peer, no synthetic reviews)")
     a = ap.parse_args(argv)
+    parts = set(a.only.split(","))
     work = Path(tempfile.mkdtemp(prefix="evidence-bench-"))
     ours = copy_repo(work / "ours")
     rows = []
@@ -227,6 +287,19 @@ def main(argv=None) -> int:
         shutil.rmtree(work, ignore_errors=True)
         return 0
 
+    if "peer" in parts:
+        peer_part(a, ours, work, report)
+    if "synthetic" in parts:
+        synthetic_part(a, work, report)
+    if "large" in parts:
+        large_part(work, report)
+    print("\nSummary")
+    print("\n".join(rows))
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def peer_part(a, ours, work, report) -> None:
     # --- cold builds ----------------------------------------------------------------------
     cold, cold_mem = [], []
     for _ in range(a.repeats):
@@ -272,27 +345,48 @@ def main(argv=None) -> int:
     report("peak memory of the process tree, cold build", median(cold_mem), median(peers["force"][1]), unit="MiB")
     watch_row(ours, median(cold), report)
 
-    # --- synthetic living review ------------------------------------------------------------
+
+def synthetic_part(a, work, report) -> None:
+    """Cold builds of synthetic reviews; each against the first (smallest) size, wall and CPU."""
     from synthetic import write_synthetic_review  # bench/synthetic.py, beside this script
 
+    sizes = [int(x) for x in a.sizes.split(",")]
     base = None
-    for n in [int(x) for x in a.sizes.split(",")]:
+    for n in sizes:
         book = copy_repo(work / f"syn-{n}")
         write_synthetic_review(book, n)
-        times, mems = [], []
+        times, cpus, mems, loads = [], [], [], []
         for _ in range(max(1, a.repeats if n <= 100 else 1)):
             shutil.rmtree(book / "_build", ignore_errors=True)
             dt, mem, _ = ours_build(book)
             times.append(dt)
+            cpus.append(run.last["cpu"])
             mems.append(mem)
-        base = base or median(times)
-        report(f"synthetic review N = {n} studies, cold build", median(times), None,
-               f"peak {median(mems)} MiB; {median(times) / base:.2f}x the N = {a.sizes.split(',')[0]} build")
+            loads.append(run.last["load"])
+        t, cpu = median(times), median(cpus)
+        base = base or (t, cpu)
+        target = f"; target ≤ 5x: {'met' if t <= 5 * base[0] else 'MISSED'}" if n == 10_000 else ""
+        report(f"synthetic review N = {n:,} studies, cold build", t, None,
+               f"{t / base[0]:.2f}x the N = {sizes[0]} build (CPU {cpu:.0f} s, {cpu / base[1]:.2f}x); "
+               f"peak {int(median(mems))} MiB; {', '.join(loads)}{target}")
+        shutil.rmtree(book, ignore_errors=True)
 
-    print("\nSummary")
-    print("\n".join(rows))
-    shutil.rmtree(work, ignore_errors=True)
-    return 0
+
+def large_part(work, report) -> None:
+    """50 MB data files through `python -m evidence_book validate`: reported (duplicates) or refused
+    (declared size) within 10 s, with the first line and the tally of the message."""
+    for table, unique in (("jbi", False), ("outcomes", False), ("outcomes", True)):
+        book = copy_repo(work / f"large-{table}-{unique}")
+        path = inflate(book, table, 50, unique)
+        dt, mem, out = run([PY, "-m", "evidence_book", "validate"], cwd=book, check=False)
+        lines = out.strip().splitlines()
+        tally = next((ln for ln in lines if ": … and" in ln), "")
+        what = "unique rows" if unique else "rows repeated"
+        report(f"validate a {path.stat().st_size / 1e6:.0f} MB {table}.csv ({what})", dt, None,
+               f"exit {run.last['code']}; peak {mem} MiB; {run.last['load']}; target ≤ 10 s: "
+               f"{'met' if dt <= 10 else 'MISSED'}; says: {lines[0][:160] if lines else ''}"
+               + (f" … {tally[:90]}" if tally else ""))
+        shutil.rmtree(book, ignore_errors=True)
 
 
 if __name__ == "__main__":

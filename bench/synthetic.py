@@ -1,7 +1,8 @@
 """A synthetic living review: N plausible rat studies in the book's data layout (for benchmarks).
 
-`write_synthetic_review(root, n_studies, seed)` replaces `data/nerve/studies.csv`, `jbi.csv`,
-`outcomes.csv` and the per-study rows of `references.csv` under `root` with N generated studies (ids `syn0001`…), drawn with a seeded numpy
+`write_synthetic_review(root, n_studies, seed)` replaces `data/nerve/studies.csv`, `jbi.csv` and
+`outcomes.csv` under `root` with N generated studies, and gives each its row in `references.csv`
+(the references of the real included studies are dropped, the others kept) (ids `syn0001`…), drawn with a seeded numpy
 Generator from the vocabularies of the real extraction, so the same (N, seed) always gives the
 same bytes. Everything else in `data/` is left as it is. Every generated row says
 `source = synthetic` so it can never be mistaken for extracted data.
@@ -52,17 +53,20 @@ def generate(n_studies: int, seed: int = 2026) -> dict[str, pd.DataFrame]:
             for measure in rng.choice(MEASURES[domain], size=rng.integers(1, len(MEASURES[domain]) + 1), replace=False):
                 rows.append({"study_id": sid, "domain": domain, "measure": measure,
                              "direction": rng.choice(DIRECTIONS, p=[0.7, 0.15, 0.05, 0.1]), "p_text": "", **PROV})
-    references = pd.DataFrame({"ref_id": ids, "study_id": ids, "authors": [f"Synth{i}, A." for i in range(1, n_studies + 1)],
-                               "title": [f"Synthetic study {i}" for i in range(1, n_studies + 1)],
-                               "journal": "Synthetic", "year": studies["year"], **PROV})
-    return {"studies": studies, "jbi": jbi, "outcomes": pd.DataFrame(rows), "references": references}
+    refs = pd.DataFrame({"ref_id": ids, "study_id": ids, "authors": [f"Synth{i}, A.; et al." for i in range(1, n_studies + 1)],
+                         "title": [f"A synthetic study {i}" for i in range(1, n_studies + 1)], "journal": "Synthetic J.",
+                         "year": studies["year"], **PROV})
+    return {"studies": studies, "jbi": jbi, "outcomes": pd.DataFrame(rows), "references": refs}
 
 
 def write_synthetic_review(root, n_studies: int, seed: int = 2026) -> dict[str, Path]:
     from evidence_book.data.schemas import BY_NAME
 
     out = {}
-    for name, df in generate(n_studies, seed).items():
+    frames = generate(n_studies, seed)
+    kept = pd.read_csv(Path(root) / "data" / "nerve" / "references.csv", dtype=str, keep_default_na=False)
+    frames["references"] = pd.concat([kept[kept["study_id"] == ""], frames["references"].astype(str)], ignore_index=True)
+    for name, df in frames.items():
         for col in BY_NAME[("nerve", name)].columns:  # every contract column, empty if not generated
             if col.name not in df.columns:
                 df[col.name] = ""

@@ -7,6 +7,10 @@ reader, at any instant, sees the old complete site or the new complete one). Wha
 hold is recorded in `_build/.cache/site.json` (path → size, sha256), so a damaged site (a deleted
 or edited page) is noticed and republished. `clear_leftovers` (run under the build lock) removes
 what an interrupted build left: partial or unpublished versions, temporary links, old layouts.
+
+The version a publish replaces is kept until the next publish (the manifest names it `previous`):
+a reader that resolved `_build/html` an instant before the swap (a web server mid-request) still
+finds every file of the site it started on. Older versions are removed.
 """
 from __future__ import annotations
 
@@ -54,13 +58,23 @@ def site_files(html: Path) -> dict[str, list]:
     return out
 
 
-def read_manifest(build_dir: Path) -> dict | None:
+def _manifest_doc(build_dir: Path) -> dict:
     try:
         doc = json.loads((Path(build_dir) / ".cache" / MANIFEST).read_text())
     except (OSError, ValueError):
-        return None
-    files = doc.get("files") if isinstance(doc, dict) else None
+        return {}
+    return doc if isinstance(doc, dict) else {}
+
+
+def read_manifest(build_dir: Path) -> dict | None:
+    files = _manifest_doc(build_dir).get("files")
     return files if isinstance(files, dict) else None
+
+
+def previous_version(build_dir: Path) -> str | None:
+    """The version the published one replaced (kept until the next publish), if recorded."""
+    prev = _manifest_doc(build_dir).get("previous")
+    return prev if isinstance(prev, str) and prev and "/" not in prev and not prev.endswith(".partial") else None
 
 
 def site_damage(build_dir: Path, deep: bool = True) -> str:
@@ -98,10 +112,13 @@ def publish(stage_html: Path, build_dir: Path, drop=(".buildinfo",)) -> Path:
     files = site_files(partial)
     partial.rename(sites / version)
     fault("publish-renamed")
-    atomic_write(build_dir / ".cache" / f"{MANIFEST}.next", json.dumps({"version": version, "files": files}).encode())
     link = build_dir / "html"
+    replaced = current(build_dir)
     if link.exists() and not link.is_symlink():  # the layout before versions: move it aside once
-        link.rename(sites / f"v0-legacy-{os.getpid()}")
+        replaced = link.rename(sites / f"v0-legacy-{os.getpid()}")
+    previous = replaced.name if replaced is not None and replaced.parent.resolve() == sites.resolve() else None
+    atomic_write(build_dir / ".cache" / f"{MANIFEST}.next",
+                 json.dumps({"version": version, "previous": previous, "files": files}).encode())
     tmp = build_dir / f".html.{os.getpid()}.link"
     if tmp.is_symlink():
         tmp.unlink()
@@ -115,8 +132,8 @@ def publish(stage_html: Path, build_dir: Path, drop=(".buildinfo",)) -> Path:
 
 
 def clear_leftovers(build_dir: Path) -> list[str]:
-    """Remove every version but the published one, temporary links, work files of sections
-    (`_build/.work`) and the old html.new/html.old."""
+    """Remove every version but the published one and the one it replaced, temporary links, work
+    files of sections (`_build/.work`) and the old html.new/html.old."""
     build_dir = Path(build_dir)
     removed = []
     live = current(build_dir)
@@ -129,9 +146,12 @@ def clear_leftovers(build_dir: Path) -> list[str]:
                 nxt.unlink()
         except (OSError, ValueError, AttributeError):
             nxt.unlink(missing_ok=True)
+    keep = previous_version(build_dir) if live is not None else None
     for p in [build_dir / "html.new", build_dir / "html.old", build_dir / ".work", *build_dir.glob(".html.*.link"),
               *((build_dir / SITES).iterdir() if (build_dir / SITES).is_dir() else ())]:
         if live is not None and p.resolve() == live.resolve():
+            continue
+        if keep is not None and p.parent.name == SITES and p.name == keep and p.is_dir() and not p.is_symlink():
             continue
         if p.name == ".work" and p.is_dir() and not any(p.iterdir()):
             continue

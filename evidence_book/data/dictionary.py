@@ -30,7 +30,8 @@ def data_dictionary() -> pd.DataFrame:
 
 
 def files_table() -> pd.DataFrame:
-    return pd.DataFrame([{"file": t.path, "what it holds": t.doc, "unique key": ", ".join(t.key)} for t in TABLES])
+    return pd.DataFrame([{"file": t.path, "what it holds": t.doc, "unique key": ", ".join(t.key),
+                          "rows at most": t.max_rows} for t in TABLES])
 
 
 def cross_file_rules() -> pd.DataFrame:

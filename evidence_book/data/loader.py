@@ -13,12 +13,15 @@ import csv
 import io
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from evidence_book import env
 from evidence_book.values import FALSE_WORDS, TRUE_WORDS, to_boolean
 from evidence_book.data.prisma import arithmetic_errors
-from evidence_book.data.schemas import BY_NAME, FOREIGN_KEYS, ITEMS_PER_KEY, STUDY_TABLES, TABLES, Table
+from evidence_book.data.schemas import (
+    BY_NAME, FOREIGN_KEYS, ITEMS_PER_KEY, MAX_FILE_MB, STUDY_TABLES, TABLES, Table,
+)
 
 MAX_REPORTED = 20
 
@@ -46,6 +49,40 @@ def _record(rel: str) -> None:
             f.write(rel + "\n")
 
 
+class LineMap:
+    """Data row i → the file line where it starts, kept in `df.attrs["lines"]`.
+
+    Immutable and copied by reference: pandas deep-copies `attrs` into the result of every
+    operation, so a plain list here made each operation on a loaded table cost O(rows) (a 50 MB
+    file took minutes to validate, and section code on large tables grew quadratically)."""
+
+    __slots__ = ("_lines",)
+
+    def __init__(self, lines):
+        self._lines = np.asarray(lines, dtype=np.int64)
+        self._lines.flags.writeable = False
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def __getitem__(self, i: int) -> int:
+        return int(self._lines[i])
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __eq__(self, other):
+        return isinstance(other, LineMap) and np.array_equal(self._lines, other._lines)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"LineMap({len(self)} rows)"
+
+
 def _where(table: Table, row: int | None = None, column: str | None = None, lines=None) -> str:
     """`lines[i]` is the line where data row i starts (quoted fields may span lines, blank lines are
     skipped); `read_raw` keeps it in `df.attrs["lines"]`. Without it, row i is on line i + 2."""
@@ -64,6 +101,10 @@ def read_raw(table: Table, root: Path, strict: bool = True) -> pd.DataFrame:
     _record(table.path)
     if not path.exists():
         raise DataError(f"{table.path}: file not found")
+    mb = path.stat().st_size / 1e6
+    if mb > MAX_FILE_MB:
+        raise DataError(f"{table.path}: {mb:,.1f} MB, larger than the {MAX_FILE_MB} MB a data file may be "
+                        f"(MAX_FILE_MB in evidence_book/data/schemas.py); not read")
     return parse_raw(table, path.read_bytes(), strict)
 
 
@@ -84,7 +125,7 @@ def parse_raw(table: Table, data: bytes, strict: bool = True) -> pd.DataFrame:
         raise DataError(f"{table.path}, line 1: lines end with CR only (old Mac format); save the file with LF or CRLF line endings")
     reader = csv.reader(io.StringIO(text))
     try:
-        return _rows(table, reader, strict)
+        return _rows(table, reader, text, strict)
     except csv.Error as e:
         why = str(e)
         if "field larger than field limit" in why:
@@ -110,26 +151,49 @@ def conform(table: Table, data: bytes) -> tuple[bytes, list[str]]:
     return out.getvalue().encode("utf-8"), missing
 
 
-def _rows(table: Table, reader, strict: bool = True) -> pd.DataFrame:
+def _rows(table: Table, reader, text: str, strict: bool = True) -> pd.DataFrame:
     header = next(reader)
     if len(set(header)) != len(header):
         dup = sorted({h for h in header if header.count(h) > 1})
         raise DataError(f"{table.path}, line 1: duplicate column name(s) {dup}")
-    body, lines, start = [], [], reader.line_num + 1
-    for r in reader:  # blank lines are no rows; a quoted field may span lines
-        if r:
-            body.append(r)
-            lines.append(start)
-            if len(r) != len(header):
-                raise DataError(f"{_where(table, len(body) - 1, lines=lines)}: has {len(r)} fields, "
-                                f"the header has {len(header)}")
-        start = reader.line_num + 1
+    first = reader.line_num + 1
+    rows = list(reader)  # blank lines come as []; a quoted field may span lines
+    physical = text.count("\n") + (not text.endswith("\n"))
+    if first - 1 + len(rows) == physical:  # no row spans lines: row k of the reader is on line first + k
+        keep = [k for k, r in enumerate(rows) if r]
+        body, lines = [rows[k] for k in keep], [first + k for k in keep]
+    else:  # a quoted field spans lines: count them as the reader goes (the file is read again)
+        body, lines = _rows_spanning(text)
+    width = len(header)
+    bad = next((i for i, r in enumerate(body) if len(r) != width), None)
+    if bad is not None:
+        raise DataError(f"{_where(table, bad, lines=lines)}: has {len(body[bad])} fields, the header has {width}")
     missing = [c.name for c in table.columns if c.name not in header]
     if missing and strict:
         raise DataError(f"{table.path}, line 1: missing column(s) {', '.join(repr(m) for m in missing)}")
     df = pd.DataFrame(body, columns=header, dtype="string").fillna("")
-    df.attrs["lines"] = lines
+    df.attrs["lines"] = LineMap(lines)
     return df
+
+
+def _rows_spanning(text: str) -> tuple[list, list]:
+    """(non-blank rows, the line each starts on), following the reader's line count."""
+    reader = csv.reader(io.StringIO(text))
+    next(reader)
+    body, lines, start = [], [], reader.line_num + 1
+    for r in reader:
+        if r:
+            body.append(r)
+            lines.append(start)
+        start = reader.line_num + 1
+    return body, lines
+
+
+def _distinct(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(code of each cell, its distinct values stripped): cell i is `values[codes[i]]`. Typing and
+    checking the distinct values only is what keeps a large file fast (columns repeat a lot)."""
+    codes, uniques = pd.factorize(raw)  # the raw cells are text, never NA
+    return codes, np.array([u.strip() for u in uniques], dtype=object)
 
 
 def coerce(table: Table, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -137,28 +201,32 @@ def coerce(table: Table, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     df, errors = raw.copy(), []
     lines = raw.attrs.get("lines")
     for col in table.columns:
-        s = raw[col.name].str.strip()
-        empty = s == ""
+        codes, values = _distinct(raw[col.name])
+        empty_v = values == ""
+        empty = empty_v[codes] if len(values) else np.zeros(len(raw), dtype=bool)
         if col.required:
-            for i in s.index[empty]:
+            for i in raw.index[empty]:
                 errors.append(f"{_where(table, i, col.name, lines)}: a value is required, the cell is empty")
         if col.type == "str":
-            df[col.name] = s.where(~empty, pd.NA)
+            df[col.name] = pd.Series(np.where(empty_v, None, values)[codes], index=raw.index, dtype="string")
         elif col.type in ("int", "float"):
-            num = pd.to_numeric(s.where(~empty, None), errors="coerce")
-            bad = ~empty & num.isna()
+            num_v = pd.to_numeric(pd.Series(np.where(empty_v, None, values), dtype="string"), errors="coerce")
+            bad_v = ~empty_v & num_v.isna().to_numpy()
             if col.type == "int":
-                bad |= ~empty & num.notna() & (num % 1 != 0)
-            for i in s.index[bad]:
+                bad_v |= ~empty_v & (num_v.notna() & (num_v % 1 != 0)).fillna(False).to_numpy(dtype=bool)
+            bad = bad_v[codes] if len(values) else empty
+            for i in raw.index[bad]:
                 want = "a whole number" if col.type == "int" else "a number"
-                errors.append(f"{_where(table, i, col.name, lines)}: expected {want}, got {s[i]!r}")
+                errors.append(f"{_where(table, i, col.name, lines)}: expected {want}, got {values[codes[i]]!r}")
+            num = pd.Series(num_v.to_numpy(dtype=object)[codes] if len(values) else [], index=raw.index, dtype=num_v.dtype)
             df[col.name] = num.astype("Int64") if col.type == "int" and not bad.any() else num.astype("Float64")
         elif col.type == "bool":
-            low = s.str.lower()
-            bad = ~empty & ~low.isin(TRUE_WORDS | FALSE_WORDS)
-            for i in s.index[bad]:
-                errors.append(f"{_where(table, i, col.name, lines)}: expected true or false, got {s[i]!r}")
-            df[col.name] = to_boolean(low)
+            low_v = pd.Series([v.lower() for v in values], dtype="string")
+            bad_v = ~empty_v & ~low_v.isin(TRUE_WORDS | FALSE_WORDS).to_numpy(dtype=bool)
+            for i in raw.index[bad_v[codes] if len(values) else empty]:
+                errors.append(f"{_where(table, i, col.name, lines)}: expected true or false, got {values[codes[i]]!r}")
+            df[col.name] = pd.Series(to_boolean(low_v).to_numpy(dtype=object)[codes] if len(values) else [],
+                                     index=raw.index, dtype="boolean")
     return df, errors
 
 
@@ -220,7 +288,7 @@ def duplicates(table: Table, df: pd.DataFrame) -> list[str]:
             errors.append(f"{_where(table, i, table.key[0], lines)}: duplicate key ({val}), "
                           f"first used in row {kfirst[i] + 1} (line {line(kfirst[i])})")
     if more:
-        errors.append(f"{table.path}: … and {more} more duplicate rows or keys")
+        errors.append(f"{table.path}: … and {more:,} more duplicate rows or keys")
     return errors
 
 
@@ -233,16 +301,31 @@ def load_table(review: str, name: str, root=None, validate: bool | None = None) 
     df, errors = coerce(table, read_raw(table, root))
     if validate is None:
         validate = env.section() is None
-    if validate and not errors:
-        errors = check(table, df)
+    if validate:
+        errors = size_errors(table, df, root) + (errors or check(table, df))
     if errors:
         raise DataError(_summary(errors))
     return df
 
 
+def size_errors(table: Table, df: pd.DataFrame, root: Path) -> list[str]:
+    """A file with more data rows than its table's declared `max_rows` (schemas.py), with its size."""
+    n = len(df)
+    if n <= table.max_rows:
+        return []
+    mb = (Path(root) / table.path).stat().st_size / 1e6
+    return [f"{table.path}: {n:,} rows ({mb:,.1f} MB), more than the {table.max_rows:,} this table is declared for "
+            f"(max_rows in evidence_book/data/schemas.py, the scale the build is measured at); "
+            f"if the size is intended, raise max_rows"]
+
+
 def _summary(errors: list[str]) -> str:
-    more = f"\n… and {len(errors) - MAX_REPORTED} more" if len(errors) > MAX_REPORTED else ""
-    return "\n".join(errors[:MAX_REPORTED]) + more
+    """The first MAX_REPORTED problems; of the rest, each file's tally line ('… and N more …') is
+    kept, so the size of a flood (e.g. 300,000 duplicate rows) stays visible, then a count."""
+    shown, rest = errors[:MAX_REPORTED], errors[MAX_REPORTED:]
+    tallies = [e for e in rest if ": … and " in e]
+    n = len(rest) - len(tallies)
+    return "\n".join(shown + tallies + ([f"… and {n:,} more"] if n else []))
 
 
 def validate_all(root=None, memo: dict | None = None) -> int:
@@ -269,7 +352,7 @@ def validate_all(root=None, memo: dict | None = None) -> int:
             except DataError as e:
                 errors.append(str(e))
                 continue
-            errs = errs or check(table, df)
+            errs = size_errors(table, df, root) + (errs or check(table, df))
             if digest is not None:
                 memo[table.path] = (digest, df, errs)
         errors += errs

@@ -33,6 +33,20 @@ class Col:
     doc: str = ""
 
 
+# Declared sizes. `make bench` measures the build on a synthetic review of MEASURED_STUDIES
+# studies (bench/synthetic.py: 10,000 studies, 130,000 JBI answers, 53,581 outcome rows) within a
+# few times the time of the real 13-study review; the nerve tables are declared at that measured
+# size, every other table at DEFAULT_MAX_ROWS (the real ones hold under 200 rows). A file with more
+# data rows than its table's `max_rows` is refused at validation, naming its rows, its size and the
+# limit, before any section runs: at this scale a larger file is far more often an accident (rows
+# pasted twice, the wrong export) than a review, and building it would take many minutes to publish
+# pages nobody can read. Raise a table's `max_rows` on purpose (and measure with `make bench`).
+MEASURED_STUDIES = 10_000
+DEFAULT_MAX_ROWS = 10_000
+# A file larger than this is not even read (reading costs ~13 MB of memory per MB of CSV).
+MAX_FILE_MB = 200
+
+
 @dataclass(frozen=True)
 class Table:
     review: str
@@ -40,6 +54,7 @@ class Table:
     doc: str
     columns: tuple
     key: tuple = ()  # columns whose combination is unique
+    max_rows: int = DEFAULT_MAX_ROWS  # data rows accepted (see DEFAULT_MAX_ROWS)
 
     @property
     def path(self) -> str:
@@ -55,9 +70,9 @@ PROV = (
 SLUG = r"^[a-z][a-z0-9_-]*$"
 
 
-def T(review, name, doc, cols, key=()):
+def T(review, name, doc, cols, key=(), max_rows=DEFAULT_MAX_ROWS):
     names = {c.name for c in cols}
-    return Table(review, name, doc, tuple(cols) + tuple(c for c in PROV if c.name not in names), tuple(key))
+    return Table(review, name, doc, tuple(cols) + tuple(c for c in PROV if c.name not in names), tuple(key), max_rows)
 
 
 def certainty_columns(outcome_doc: str, start_doc: str) -> list:
@@ -83,11 +98,11 @@ TABLES = [
         Col("weight_min_g", "float", min=0), Col("weight_max_g", "float", min=0),
         Col("age_text"), Col("cell_source"), Col("secretome_type"), Col("injury_model"),
         Col("jbi_score_stated", "int", min=0, max=13, doc="JBI score the review prints (out of 13)"),
-    ], key=("study_id",)),
+    ], key=("study_id",), max_rows=MEASURED_STUDIES),
     T("nerve", "jbi", "JBI critical-appraisal answers, one row per study × item (review Table 3).", [
         Col("study_id", required=True), Col("item", required=True, allowed=tuple(f"Q{i}" for i in range(1, 14))),
         Col("answer", required=True, allowed=JBI_ANSWERS),
-    ], key=("study_id", "item")),
+    ], key=("study_id", "item"), max_rows=13 * MEASURED_STUDIES),
     T("nerve", "jbi_items", "The 13 JBI checklist questions.", [
         Col("item", required=True, allowed=tuple(f"Q{i}" for i in range(1, 14))), Col("question"),
     ], key=("item",)),
@@ -98,7 +113,7 @@ TABLES = [
         Col("mean_treatment", "float"), Col("sd_treatment", "float", min=0), Col("n_treatment", "int", min=0),
         Col("mean_control", "float"), Col("sd_control", "float", min=0), Col("n_control", "int", min=0),
         Col("unit"),
-    ]),
+    ], max_rows=6 * MEASURED_STUDIES),  # measured: 53,581 rows at 10,000 studies (the real review: 8.7 a study)
     T("nerve", "pio", "Research question (review Table 1).", [Col("element", required=True), Col("description", required=True)]),
     T("nerve", "search_strings", "Database search strings (review §2).", [
         Col("database", required=True), Col("search_string", required=True)], key=("database",)),
@@ -196,7 +211,7 @@ for _review in REFERENCE_REVIEWS:
         Col("title", required=True), Col("journal"), Col("year", "int", required=True, min=1900, max=2100),
         Col("volume"), Col("pages", doc="pages or article number"),
         Col("doi", pattern=r"^10\.\d{4,9}/\S+$", doc="only where the source prints it; never looked up"),
-    ], key=("ref_id",)))
+    ], key=("ref_id",), max_rows=MEASURED_STUDIES + 100))  # every included study, and a few other works
 
 BY_NAME = {(t.review, t.name): t for t in TABLES}
 

@@ -26,7 +26,7 @@ from evidence_book.methods.audit_rules import (
 )
 from evidence_book.values import FALSE_WORDS, TRUE_WORDS
 from evidence_book.methods.audit_text import (
-    circular_rows, decimals_of, fmt, p_interval, parse_refs, row_label,
+    circular_rows, decimals_of, fmt, listed, p_interval, parse_refs, row_label, row_labels,
 )
 
 RULE_KINDS = {
@@ -310,9 +310,9 @@ def _mentions(claim, df, table) -> Result:
     """A count of mentions is a lower bound: absence of a mention does not show absence."""
     rows = select(df, claim.get("filter"), table)
     col = _text(claim, "column")
-    ids = sorted(rows[col].dropna().astype(str).unique()) if col else [row_label(rows, i) for i in rows.index]
+    ids = sorted(rows[col].dropna().astype(str).unique()) if col else row_labels(rows, rows.index)
     lb, claimed = len(ids), _claimed_number(claim)
-    arith = f"mentioned for {lb} ({', '.join(ids)})"
+    arith = f"mentioned for {lb} ({listed(ids)})"
     if float(claimed) < lb:
         return Result("does_not_hold", str(lb), f"mentions in {table}", arith + f": at least {lb} > {claimed}", rows=list(rows.index))
     raise CannotCheck(arith + f"; the text says {claimed}, and a study that does not mention it may still have used it, "
@@ -438,14 +438,14 @@ def _basic(claim, tables, table) -> Result:
         arith = f"100 × {len(rows)} / {len(denom)} = {100.0 * len(rows) / len(denom):.1f}%"
         shown = f"{100.0 * len(rows) / len(denom):.2f}".rstrip("0").rstrip(".")
     elif rule == "count":
-        arith = f"{len(rows)} row{'' if len(rows) == 1 else 's'}" + (f" ({', '.join(row_label(rows, i) for i in rows.index)})" if 0 < len(rows) <= 15 else "")
+        arith = f"{len(rows)} row{'' if len(rows) == 1 else 's'}" + (f" ({', '.join(row_labels(rows, rows.index))})" if 0 < len(rows) <= 15 else "")
     elif rule == "count_distinct":
         ids = sorted(rows[col].dropna().astype(str).unique())
         arith = f"{len(ids)} distinct" + (f" ({', '.join(ids)})" if len(ids) <= 15 else "")
     elif rule == "all":
         good = select(rows, claim.get("condition"), table)
-        bad = [row_label(rows, i) for i in rows.index.difference(good.index)]
-        arith = f"{len(good)} of {len(rows)} satisfy {_text(claim, 'condition')}" + (f"; not: {', '.join(bad)}" if bad else "")
+        bad = row_labels(rows, rows.index.difference(good.index))
+        arith = f"{len(good)} of {len(rows)} satisfy {_text(claim, 'condition')}" + (f"; not: {listed(bad)}" if bad else "")
     elif rule == "range":
         arith = f"observed {shown.replace('-', '–')}"
         lo_col, _, hi_col = col.partition("|")
@@ -453,7 +453,7 @@ def _basic(claim, tables, table) -> Result:
         if not ok and missing.any():
             m = re.match(r"^\s*([-+]?\d+(?:\.\d+)?)\s*[-–]\s*([-+]?\d+(?:\.\d+)?)\s*$", claimed)
             if m and float(m.group(1)) <= value[0] and float(m.group(2)) >= value[1]:
-                who = ", ".join(row_label(rows, i) for i in rows.index[missing.values])
+                who = listed(row_labels(rows, rows.index[missing.values]))
                 raise CannotCheck(f"{arith} lies inside the stated {claimed}, and {missing.sum()} rows report no value "
                                   f"({who}); they could account for the wider range")
     else:
@@ -546,5 +546,5 @@ def evaluate(claim: pd.Series, tables) -> Result:
         rows = [f"{table}:{row_label(df, i)}" for i in e.rows] if e.rows and table else []
         return Result("cannot_check", "", str(e), str(e), kind, rows)
     res.kind = kind
-    res.rows = [f"{table}:{row_label(df, i)}" for i in res.rows] if table else []
+    res.rows = [f"{table}:{label}" for label in row_labels(df, res.rows)] if table else []
     return res

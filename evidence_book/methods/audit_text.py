@@ -55,11 +55,30 @@ def parse_refs(text: str) -> list[int]:
     return out
 
 
+def listed(items, limit: int = 15) -> str:
+    """'a, b, c' — or the first `limit` and how many more, so a sentence stays readable (and its
+    length bounded) however many rows a rule selects."""
+    items = [str(x) for x in items]
+    if len(items) <= limit:
+        return ", ".join(items)
+    return ", ".join(items[:limit]) + f", … and {len(items) - limit:,} more"
+
+
 def row_label(df: pd.DataFrame, i) -> str:
     for c in LABEL_COLUMNS:
         if c in df.columns and pd.notna(df.at[i, c]):
             return str(df.at[i, c])
     return f"row {i}"
+
+
+def row_labels(df: pd.DataFrame, index) -> list[str]:
+    """`row_label` of many rows at once (one vectorised pass per label column, no lookup per cell)."""
+    index = pd.Index(index)
+    labels = pd.Series(pd.NA, index=index, dtype="string")
+    for c in LABEL_COLUMNS:
+        if c in df.columns:
+            labels = labels.fillna(df[c].reindex(index).astype("string"))
+    return [f"row {i}" if pd.isna(v) else v for i, v in zip(index, labels.tolist())]
 
 
 def _norm(s: str) -> str:
@@ -78,11 +97,12 @@ def circular_rows(df: pd.DataFrame, claim, rows: pd.DataFrame) -> list[str]:
         if isinstance(v, str):
             used |= set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", v))
     used &= set(df.columns)
-    out = []
-    for i in rows.index:
-        note = df.at[i, "note"]
+    if not used:
+        return []
+    hits = []
+    for i, note in zip(rows.index, df["note"].reindex(rows.index).tolist()):
         if not isinstance(note, str) or not any(c in note for c in used):
             continue
         if any(_norm(q) in quote for q in _QUOTED.findall(note)):
-            out.append(row_label(df, i))
-    return out
+            hits.append(i)
+    return row_labels(df, hits)

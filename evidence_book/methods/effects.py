@@ -199,7 +199,7 @@ def continuous_effects(outcomes: pd.DataFrame, alpha: float = 0.05) -> pd.DataFr
     cols = ["mean_treatment", "sd_treatment", "n_treatment", "mean_control", "sd_control", "n_control"]
     out = outcomes.copy()
     results, reasons = [], []
-    for _, row in outcomes[cols].iterrows():
+    for row in outcomes[cols].to_dict("records"):  # plain dicts: iterrows costs ~50 µs a row
         reason = _reason(row)
         reasons.append(reason)
         results.append(smd(*(row[c] for c in cols), alpha=alpha) if not reason else

@@ -117,6 +117,14 @@ def used_rows(data_rows: str) -> list[tuple[str, str]]:
     return out
 
 
+def rows_listed(data_rows: str, limit: int | None) -> str:
+    """The '; '-joined data rows of a claim, or the first `limit` and how many more."""
+    rows = [r for r in str(data_rows or "").split("; ") if r]
+    if limit is None or len(rows) <= limit:
+        return "; ".join(rows)
+    return "; ".join(rows[:limit]) + f"; … and {len(rows) - limit:,} more (all in the CSV download)"
+
+
 def tables_used(audit: pd.DataFrame) -> list[str]:
     """Every data table some claim of the audit used, in order of first use."""
     return list(dict.fromkeys(t for rows in audit["data_rows"] for t, _ in used_rows(rows)))
@@ -225,9 +233,11 @@ def column_defs(table: pd.DataFrame) -> list[dict]:
     return [{"targets": i, "className": READER_WIDTHS[c]} for i, c in enumerate(table.columns) if c in READER_WIDTHS]
 
 
-def table_for_readers(audit: pd.DataFrame, names: dict | None = None, links: list | None = None) -> pd.DataFrame:
+def table_for_readers(audit: pd.DataFrame, names: dict | None = None, links: list | None = None,
+                      rows_limit: int | None = None) -> pd.DataFrame:
     """The audit for readers: verdicts, arithmetic and notes in words (`names`, see `reader_names`), and
-    the data rows used as reader labels (`links`, see `row_links`)."""
+    the data rows used as reader labels (`links`, see `row_links`). Without links, `rows_limit` shortens
+    each claim's list of data rows (a claim over every study of a large review lists thousands)."""
     from evidence_book.labels import VERDICT_LABELS
 
     names = names or {}
@@ -236,7 +246,7 @@ def table_for_readers(audit: pd.DataFrame, names: dict | None = None, links: lis
         "quote": audit["quote"], "stated": audit["claimed_value"], "recomputed": audit["recomputed_value"].map(lambda v: readable(v, names)),
         "verdict": audit["verdict"].map(VERDICT_LABELS), "rule kind": audit["rule_kind"],
         "arithmetic or reason": audit["arithmetic"].map(lambda t: readable(t, names)),
-        "data rows used": [rows_text(p) for p in links] if links is not None else audit["data_rows"],
+        "data rows used": [rows_text(p) for p in links] if links is not None else audit["data_rows"].map(lambda r: rows_listed(r, rows_limit)),
         "follows from": audit["root_claim_id"], "note": audit["note"].map(lambda t: readable(t, names)),
     })
     return out

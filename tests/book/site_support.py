@@ -7,7 +7,9 @@
 """
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import os
 import re
 import shutil
@@ -81,6 +83,19 @@ def tree_digest(path: Path) -> str:
         if p.is_file():
             h.update(p.relative_to(path).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
     return h.hexdigest()
+
+
+def edit_data(root: Path) -> str:
+    """Change one value that several pages show (a study's number of animals): the edit of a
+    living review. Returns the study edited."""
+    path = root / "data/nerve/studies.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    col = rows[0].index("n_animals")
+    rows[2][col] = str(int(rows[2][col]) + 7)
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return rows[2][0]
 
 
 # --- pages ---------------------------------------------------------------------------------------

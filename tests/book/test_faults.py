@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from conftest import make_toy_book, write_notebook
+from site_support import edit_data
 
 pytestmark = pytest.mark.faults
 PY = sys.executable
@@ -80,9 +81,14 @@ def assert_no_leftover_processes(root: Path, wait=15.0) -> None:
 
 
 def assert_clean_after_build(root: Path) -> None:
+    """The published version, and at most the one it replaced (kept for readers mid-request until
+    the next publish); nothing else."""
     b = root / "_build"
     assert (b / "html").is_symlink() and not os.readlink(b / "html").startswith("/")
-    assert [p.name for p in (b / "sites").iterdir()] == [os.readlink(b / "html").split("/")[-1]]
+    live = os.readlink(b / "html").split("/")[-1]
+    previous = json.loads((b / ".cache/site.json").read_text()).get("previous")
+    versions = sorted(p.name for p in (b / "sites").iterdir())
+    assert live in versions and set(versions) <= {live, previous}, (live, previous, versions)
     assert not (b / ".work").exists() or not any((b / ".work").iterdir())
     assert not list(b.glob(".html.*")) and not (b / "html.new").exists() and not (b / "html.old").exists()
 
@@ -298,3 +304,137 @@ def test_tightened_schema_is_applied_again(toy, tmp_path):
     assert code == 1, out
     assert "data/nerve/studies.csv, row 1 (line 2), column 'n_animals': expected a value ≤ 1" in out, out
     assert digest(root / "_build/html") == toy[1]
+
+
+# --- the real book: Ctrl-C at each phase, and a reader during a rebuild ------------------------------
+
+def _work_leftovers(root: Path) -> list[str]:
+    """What an interrupted or finished build must not leave: partial versions, temporary links,
+    section work files, the old html.new/html.old."""
+    b = root / "_build"
+    out = [p.name for p in (b / "sites").iterdir() if p.name.endswith(".partial")] if (b / "sites").is_dir() else []
+    out += [p.name for p in b.glob(".html.*")] + [p.name for p in (b / "html.new", b / "html.old") if p.exists()]
+    out += [f".work/{p.name}" for p in (b / ".work").iterdir()] if (b / ".work").is_dir() else []
+    return out
+
+
+def _tmp_dirs() -> set[str]:
+    return {p.name for p in Path(os.environ.get("TMPDIR", "/tmp")).glob("evidence-book-*")}
+
+
+def _descendant_running(pid: int, word: str) -> bool:
+    """Is a process of the build's process group running a command line containing `word`?"""
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if os.getpgid(int(d.name)) == pid and word.encode() in (d / "cmdline").read_bytes():
+                    return True
+            except (OSError, ProcessLookupError):
+                pass
+    return False
+
+
+def interrupt_real_build(root: Path, when: str, timeout=600) -> tuple[int, str, float]:
+    """Start a CLI build of `root` in its own process group, send SIGINT to the group (as a terminal's
+    Ctrl-C does) once `when` holds — 'execute': a section has finished and others run; 'sphinx':
+    Jupyter Book is running — and return (exit code, output, seconds from SIGINT to exit)."""
+    env = {k: v for k, v in os.environ.items() if k != "EVIDENCE_BOOK_FAULT"}
+    env["MPLBACKEND"] = "Agg"
+    force = ["--force"] if when == "execute" else []  # every section runs: others run when one has finished
+    p = subprocess.Popen([PY, "-m", "evidence_book", "build", "--root", str(root), *force], cwd=root, env=env,
+                         start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(p.stdout.readline, "")), daemon=True)
+    reader.start()
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline and p.poll() is None:
+            if when == "execute" and any(ln.strip().startswith("ran ") for ln in lines):
+                break
+            if when == "sphinx" and _descendant_running(p.pid, "jupyter-book"):
+                time.sleep(1.0)  # well inside Sphinx's read phase
+                break
+            time.sleep(0.05)
+        assert p.poll() is None, f"the build ended before the '{when}' phase:\n{''.join(lines)}"
+        sent = time.monotonic()
+        os.killpg(p.pid, signal.SIGINT)
+        p.wait(timeout=60)
+        took = time.monotonic() - sent
+        reader.join(10)
+    finally:
+        try:
+            os.killpg(p.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        p.wait()
+    return p.returncode, "".join(lines), took
+
+
+@pytest.fixture
+def real_copy(book, tmp_path):
+    """A copy of the session's built real book, `_build` included."""
+    return Path(shutil.copytree(book, tmp_path / "book", symlinks=True))
+
+
+@pytest.mark.parametrize("when", ["execute", "sphinx"])
+def test_ctrl_c_during_a_real_build_stops_within_2_s_and_keeps_the_site(real_copy, when):
+    root = real_copy
+    old, tmp_before = digest(root / "_build/html"), _tmp_dirs()
+    edit_data(root)  # new inputs: the interrupted build would have published a different site
+    code, out, took = interrupt_real_build(root, when)
+    assert code == 130, f"exit {code}:\n{out}"
+    print(f"Ctrl-C during {when}: stopped in {took:.2f} s (load {os.getloadavg()[0]:.1f})")
+    assert took <= 2.0, f"Ctrl-C during {when} took {took:.1f} s to stop the build"
+    said = [ln for ln in out.splitlines() if "interrupt" in ln.lower()]
+    assert said == ["interrupted; the previously published site in _build/html is unchanged."], out
+    assert out.strip().splitlines()[-1] == said[0] and "Traceback" not in out and "Error" not in out, out
+    assert digest(root / "_build/html") == old, "the published site changed"
+    assert_no_leftover_processes(root, wait=2.0)
+    assert not _work_leftovers(root), _work_leftovers(root)
+    assert not (_tmp_dirs() - tmp_before), "the interrupted build left temporary directories"
+    code, out = cli(root)  # and the book builds again at once, with the new inputs
+    assert code == 0 and "Traceback" not in out, out
+    assert digest(root / "_build/html") != old and not _work_leftovers(root)
+
+
+def test_a_reader_of_the_real_site_never_sees_a_missing_or_partial_file_during_a_rebuild(real_copy):
+    """A poller reads the site's pages through `_build/html` as fast as it can while the book is
+    rebuilt with changed data: every read must find the file, and its bytes must be exactly those
+    of the old site or of the new one (never missing, empty or half-written)."""
+    root = real_copy
+    html = root / "_build/html"
+    old = {p.relative_to(html).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+           for p in html.rglob("*") if p.is_file()}
+    watched = sorted(k for k in old if k.endswith((".html", ".css", ".js", ".svg", ".png")))
+    edit_data(root)
+    seen: list[tuple[str, str | None]] = []
+    stop = threading.Event()
+
+    def poll():
+        i = 0
+        while not stop.is_set():
+            rel = watched[i % len(watched)]
+            i += 1
+            try:
+                seen.append((rel, hashlib.sha256((html / rel).read_bytes()).hexdigest()))
+            except OSError:
+                seen.append((rel, None))
+
+    t = threading.Thread(target=poll)
+    t.start()
+    try:
+        code, out = cli(root)
+    finally:
+        stop.set()
+        t.join()
+    assert code == 0, out
+    new = {p.relative_to(html).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+           for p in html.rglob("*") if p.is_file()}
+    assert new != old, "the rebuild changed nothing: the test saw no swap"
+    both = set(old) & set(new)
+    missing = [rel for rel, h in seen if h is None and rel in both]
+    wrong = [rel for rel, h in seen if h is not None and rel in both and h not in (old[rel], new[rel])]
+    print(f"reader: {len(seen)} reads of {len(watched)} files during the rebuild")
+    assert len(seen) > 1000, f"only {len(seen)} reads"
+    assert not missing, f"{len(missing)} of {len(seen)} reads found no file, e.g. {missing[:5]}"
+    assert not wrong, f"{len(wrong)} of {len(seen)} reads got bytes of neither site, e.g. {wrong[:5]}"

@@ -110,3 +110,105 @@ def test_memo_rechecks_only_the_edited_file_and_still_finds_its_errors(tmp_path,
     with pytest.raises(DataError, match=r"data/nerve/jbi\.csv, row 1 .*no-such-study"):
         validate_all(tmp_path, memo)  # a cross-file rule, on the memo's frames and the new one
     assert coerced == ["data/nerve/jbi.csv"]
+
+
+# --- scale: line map, row limits, duplicates in linear time -----------------------------------------
+
+def test_the_line_map_is_shared_not_copied_by_pandas(tmp_path):
+    # pandas deep-copies attrs into every result; a list of 300,000 line numbers copied at each
+    # operation made a 50 MB file take minutes (and sections on large tables quadratic)
+    import copy
+
+    root = book_with(tmp_path, "data/nerve/pio.csv", PIO_HEADER + 'P,"two\nlines",s,l,,\nI,x,s,l,,\n')
+    df = load_table("nerve", "pio", root=root)
+    lines = df.attrs["lines"]
+    assert [lines[0], lines[1]] == [2, 4] and len(lines) == 2
+    assert copy.deepcopy(df.attrs)["lines"] is lines
+    assert df[df["element"] == "I"].attrs["lines"] is lines
+
+
+def pio_rows(n: int) -> str:
+    return PIO_HEADER + "".join(f"E{i},d,s,l,,\n" for i in range(n))
+
+
+def test_a_table_over_its_declared_rows_is_refused_with_its_size(tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    table = BY_NAME[("nerve", "pio")]
+    monkeypatch.setitem(BY_NAME, ("nerve", "pio"), replace(table, max_rows=3))
+    root = book_with(tmp_path, "data/nerve/pio.csv", pio_rows(5))
+    size = (root / "data/nerve/pio.csv").stat().st_size / 1e6
+    with pytest.raises(DataError) as e:
+        load_table("nerve", "pio", root=root)
+    assert str(e.value).splitlines()[0] == (
+        f"data/nerve/pio.csv: 5 rows ({size:,.1f} MB), more than the 3 this table is declared for (max_rows in "
+        "evidence_book/data/schemas.py, the scale the build is measured at); if the size is intended, raise max_rows")
+    monkeypatch.setitem(BY_NAME, ("nerve", "pio"), replace(table, max_rows=5))
+    assert len(load_table("nerve", "pio", root=root)) == 5
+
+
+def test_every_declared_limit_holds_the_real_data_and_the_measured_synthetic_review():
+    import sys
+
+    from evidence_book.data.schemas import MEASURED_STUDIES, TABLES
+
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        from synthetic import generate  # what `make bench` builds
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    frames = generate(MEASURED_STUDIES)
+    real_refs = load_table("nerve", "references", root=REPO)
+    frames["references"] = range(len(frames["references"]) + int(real_refs["study_id"].isna().sum()))
+    for name, df in frames.items():
+        assert len(df) <= BY_NAME[("nerve", name)].max_rows, name
+    for t in TABLES:
+        if (REPO / t.path).exists():
+            assert len(load_table(t.review, t.name, root=REPO)) <= t.max_rows
+
+
+def test_a_file_over_the_byte_cap_is_not_read(tmp_path, monkeypatch):
+    from evidence_book.data import loader
+
+    root = book_with(tmp_path, "data/nerve/pio.csv", pio_rows(50))
+    monkeypatch.setattr(loader, "MAX_FILE_MB", 0.0001)
+    monkeypatch.setattr(loader.pd, "DataFrame", None)  # proof that nothing is parsed
+    with pytest.raises(DataError) as e:
+        load_table("nerve", "pio", root=root)
+    assert str(e.value) == ("data/nerve/pio.csv: 0.0 MB, larger than the 0.0001 MB a data file may be "
+                            "(MAX_FILE_MB in evidence_book/data/schemas.py); not read")
+
+
+def test_a_flood_of_duplicates_is_capped_and_its_size_still_told(tmp_path):
+    from evidence_book.data.loader import MAX_REPORTED
+
+    n = 5_000  # every row a repeat of row 1 except the first
+    root = book_with(tmp_path, "data/nerve/pio.csv", PIO_HEADER + "P,d,s,l,,\n" * n)
+    with pytest.raises(DataError) as e:
+        load_table("nerve", "pio", root=root)
+    lines = str(e.value).splitlines()
+    assert lines[0] == "data/nerve/pio.csv, row 2 (line 3): exact duplicate of row 1 (line 2)"
+    assert len([ln for ln in lines if "exact duplicate" in ln]) == MAX_REPORTED
+    assert f"data/nerve/pio.csv: … and {n - 1 - MAX_REPORTED:,} more duplicate rows or keys" in lines
+
+
+def test_duplicate_checks_grow_linearly_with_the_rows(tmp_path):
+    """Validation of 8× the rows costs far less than 64× (quadratic) — CPU time, best of two."""
+    import time
+
+    from evidence_book.data.loader import check, coerce, read_raw
+
+    table = BY_NAME[("nerve", "pio")]
+
+    def cost(n):
+        root = book_with(tmp_path / str(n), "data/nerve/pio.csv", PIO_HEADER + "P,d,s,l,,\n" * n)
+        best = float("inf")
+        for _ in range(2):
+            t = time.process_time()
+            df, _ = coerce(table, read_raw(table, root))
+            check(table, df)
+            best = min(best, time.process_time() - t)
+        return best
+
+    small, large = cost(20_000), cost(160_000)
+    assert large < 24 * small, f"20,000 rows {small:.2f} s, 160,000 rows {large:.2f} s"

@@ -306,3 +306,22 @@ def test_pooled_estimate_without_a_pooled_analysis():
     # a review that did pool: the pooled value itself is not in the data → cannot check; an unreadable value too
     assert run(**c, filter="item=meta_analysis_other").verdict == "cannot_check"
     assert run(**c, filter="item=synthesis").verdict == "cannot_check"
+
+
+def test_row_labels_match_row_label_and_long_lists_are_shortened():
+    from evidence_book.methods.audit_text import listed, row_label, row_labels
+
+    df = pd.DataFrame({"study_id": pd.array(["a", None, "c"], dtype="string"),
+                       "stage": pd.array([None, "s", None], dtype="string"), "x": [1, 2, 3]}, index=[5, 6, 7])
+    assert row_labels(df, [7, 5, 6]) == [row_label(df, i) for i in [7, 5, 6]] == ["c", "a", "s"]
+    assert row_labels(df[["x"]], [6]) == ["row 6"] and row_labels(df, []) == []
+    assert listed(["a", "b"]) == "a, b"
+    assert listed([f"s{i}" for i in range(20)], limit=3) == "s0, s1, s2, … and 17 more"
+
+
+def test_mentions_of_thousands_of_studies_name_the_first_and_count_the_rest():
+    many = pd.DataFrame({"study_id": [f"s{i:04d}" for i in range(1000)], "measure": "SFI", "note": ""})
+    r = evaluate(claim(rule="mentions", table="t/many", filter="measure=SFI", claimed_value="3"), {"t/many": many}.__getitem__)
+    assert r.verdict == "does_not_hold"
+    assert r.arithmetic.startswith("mentioned for 1000 (s0000, s0001,") and "… and 985 more)" in r.arithmetic
+    assert len(r.rows) == 1000  # the data rows used are all kept (the CSV lists them)

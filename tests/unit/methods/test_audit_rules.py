@@ -70,3 +70,23 @@ def test_rounding_follows_the_printed_precision():
 def test_filters_cannot_run_code():
     with pytest.raises(CannotCheck):
         select(STUDIES, "__import__('os').system('true')", "t")
+
+
+def test_text_filters_treat_empty_cells_as_before():
+    # `=` never selects an empty cell, `!=` does, `~` never; decided per distinct value
+    from evidence_book.methods.audit_rules import select
+
+    df = pd.DataFrame({"kind": pd.array(["Exosomes ", "vesicles", None, "exosomes"] * 3, dtype="string")})
+    assert list(select(df, "kind=exosomes", "t").index) == [0, 3, 4, 7, 8, 11]
+    assert list(select(df, "kind!=exosomes", "t").index) == [1, 2, 5, 6, 9, 10]
+    assert list(select(df, "kind~SOME", "t").index) == [0, 3, 4, 7, 8, 11]
+    assert list(select(df, "kind=vesicles|exosomes", "t").index) == [0, 1, 3, 4, 5, 7, 8, 9, 11]
+
+
+def test_text_columns_of_numbers_compare_as_numbers():
+    from evidence_book.methods.audit_rules import select
+
+    df = pd.DataFrame({"n": pd.array(["10", "9", None, "100"], dtype="string"), "t": pd.array(["10", "x", None, "1"], dtype="string")})
+    assert list(select(df, "n>9", "t").index) == [0, 3]
+    with pytest.raises(Exception, match="needs a numeric column"):
+        select(df, "t>9", "t")

@@ -245,3 +245,16 @@ def test_a_whole_table_is_one_link():
     assert audit.row_links(one, {}, {"r/studies": "u"}, {"r/studies": 5})[0] == [
         ("Included studies: ", None), ("all 5 rows", "u")]
     assert len(audit.row_links(one, {}, {"r/studies": "u"}, {"r/studies": 6})[0]) == 1 + 2 * 5 - 1
+
+
+def test_readers_table_shortens_long_lists_of_data_rows_the_download_keeps_them():
+    result = audit.audit_review("nerve", root=REPO)
+    full = audit.table_for_readers(result)
+    assert list(full["data rows used"]) == list(result["data_rows"])
+    n = result["data_rows"].map(lambda s: len([r for r in s.split("; ") if r]))
+    i = int(n.idxmax())
+    assert n[i] > 3
+    short = audit.table_for_readers(result, rows_limit=3)
+    rows = result.at[i, "data_rows"].split("; ")
+    assert short.at[i, "data rows used"] == "; ".join(rows[:3]) + f"; … and {len(rows) - 3} more (all in the CSV download)"
+    assert (short["data rows used"][n <= 3] == full["data rows used"][n <= 3]).all()

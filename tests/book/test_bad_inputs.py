@@ -244,6 +244,20 @@ def exact_duplicate_row(root):
     return {}, [f"data/nerve/outcomes.csv, row {n} (line {len(lines) + 1}): exact duplicate of row 3 (line 4)"]
 
 
+def oversized_table(root):
+    """More rows than the table is declared for (schemas.py max_rows): refused with rows, size and limit."""
+    from evidence_book.data.schemas import BY_NAME
+
+    rel = "data/nerve/outcomes.csv"
+    limit = BY_NAME[("nerve", "outcomes")].max_rows
+    header, rows = read_csv(root, rel)
+    note = header.index("note")
+    out = [r[:note] + [f"{r[note]} (copy {k})"] + r[note + 1:] for k in range(limit // len(rows) + 1) for r in rows]
+    write_csv(root, rel, header, out)
+    size = (root / rel).stat().st_size / 1e6
+    return {}, [f"{rel}: {len(out):,} rows ({size:,.1f} MB), more than the {limit:,} this table is declared for"]
+
+
 def notebook_broken_json(root):
     path = root / "chapters/quality.ipynb"
     path.write_text(path.read_text(encoding="utf-8")[:-40], encoding="utf-8")
@@ -290,7 +304,7 @@ CASES = [missing_column, wrong_type, fractional_int, unknown_category, unknown_s
          line_after_multiline_field, line_after_blank_line, ragged_row_after_blank_line,
          twelve_jbi_items, missing_file, bad_boolean, malformed_nct, unknown_parameter, wrongly_typed_parameter,
          unknown_section, unknown_parameter_in_manifest, notebook_raises,
-         cr_only_line_endings, huge_cell, exact_duplicate_row, notebook_broken_json,
+         cr_only_line_endings, huge_cell, exact_duplicate_row, oversized_table, notebook_broken_json,
          notebook_not_a_notebook, toc_yaml_error, threshold_below_range, threshold_above_range, range_in_manifest,
          bad_timeout]
 

@@ -58,6 +58,10 @@ for _m in _pu.walk_packages(_eb.__path__, "evidence_book."):
         except Exception:
             pass
 del _il, _pu, _eb, _m
+import gc as _gc
+_gc.collect()
+_gc.freeze()  # the libraries: no later collection (nor the first section's reset) scans them again
+del _gc
 """
 
 

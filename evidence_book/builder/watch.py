@@ -175,6 +175,13 @@ class WatchSession:
         # The workers are forked before the lock is taken: a forked child shares the lock's open
         # file, and a long-lived worker holding it would keep `make book` waiting for ever.
         pool = self._pool(package_hash(self.root))
+        if not self.memo:  # fill the per-file validation memo now, so the first edit re-checks one file
+            from evidence_book.data.loader import DataError, validate_all
+
+            try:
+                validate_all(self.root, self.memo)
+            except DataError:
+                pass  # reported by the plan below
         with build_lock(self.build_dir, self.say, wait=True):
             p = plan(self.root, self.build_dir, False, self.overrides, self.say, self.memo)
             if p.pkg != self.pool_pkg:  # edited between the two reads: never cache old code's results

@@ -193,54 +193,72 @@ def save_figure(fig, name: str) -> tuple[str, str]:
     if not re.fullmatch(r"[a-z][a-z0-9-]*", name):
         raise ValueError(f"figure name must be a lower-case slug, got {name!r}")
     d = files_dir()
+    # Cropped to what is drawn, with a thin margin (not matplotlib's 0.1 in): a figure drawn at its
+    # block's width stays within it, so its text is not shrunk when the image fills the block.
+    crop = {"bbox_inches": "tight", "pad_inches": 0.04}
     # Text stays text in the SVG (searchable, selectable, smaller); ids are salted by name (stable).
     with mpl.rc_context({"svg.hashsalt": name, "svg.fonttype": "none"}):
-        fig.savefig(d / f"{name}.svg", format="svg", metadata={"Date": None}, bbox_inches="tight")
-    fig.savefig(d / f"{name}.png", format="png", dpi=150, metadata={"Software": None}, bbox_inches="tight")
+        fig.savefig(d / f"{name}.svg", format="svg", metadata={"Date": None}, **crop)
+    fig.savefig(d / f"{name}.png", format="png", dpi=150, metadata={"Software": None}, **crop)
     return f"{name}.svg", f"{name}.png"
 
 
-def show_figure(fig, name: str, alt: str, caption: str, data_files=(), parameters: dict | None = None) -> None:
-    """The figure as SVG on the page, its PNG as a download, alt text, and a provenance caption."""
-    import matplotlib.pyplot as plt
+def figure_layout(fig, wide: bool | None = None) -> str:
+    """The class of the block a figure is shown in: "eb-figure-block full-width" (the theme's full
+    width) for a figure drawn wider than the text column (`figures.style.TEXT_WIDTH_IN`) or when
+    `wide` says so, else "eb-figure-block". Either way the image fills its block (book.css), so a
+    figure drawn at the block's width shows its text at the size it was drawn."""
+    from evidence_book.figures.style import TEXT_WIDTH_IN
 
-    svg, png = save_figure(fig, name)
-    plt.close(fig)
+    if wide is None:
+        wide = fig.get_figwidth() > TEXT_WIDTH_IN + 0.01
+    return "eb-figure-block full-width" if wide else "eb-figure-block"
+
+
+def _caption(caption: str, data_files, parameters, png: str, svg: str) -> str:
     params = ", ".join(f"{k} = {v!r}" for k, v in (parameters or {}).items())
     prov = f"Data: {', '.join(data_files) or 'none'}" + (f"; parameters: {params}" if params else "")
     section = env.section() or "local"
     e = html_escape
+    return (f"<figcaption><strong>Figure.</strong> {e(caption)} <em>{e(prov)}; made by section {e(section)}.</em> "
+            f'Download: <a href="{e(_link(png))}" download>PNG</a> · <a href="{e(_link(svg))}" download>SVG</a>'
+            f"</figcaption>")
+
+
+def show_figure(fig, name: str, alt: str, caption: str, data_files=(), parameters: dict | None = None,
+                wide: bool | None = None) -> None:
+    """The figure as SVG on the page, its PNG as a download, alt text, and a provenance caption.
+    It fills the text column, or the full width when it is drawn wider (`figure_layout`)."""
+    import matplotlib.pyplot as plt
+
+    block = figure_layout(fig, wide)
+    svg, png = save_figure(fig, name)
+    plt.close(fig)
+    e = html_escape
     display(HTML(
-        f'<figure class="eb-figure" id="fig-{e(name)}"><img src="{e(_link(svg))}" alt="{e(alt)}" '
-        f'style="max-width:100%;height:auto">'
-        f"<figcaption><strong>Figure.</strong> {e(caption)} <em>{e(prov)}; made by section {e(section)}.</em> "
-        f'Download: <a href="{e(_link(png))}" download>PNG</a> · <a href="{e(_link(svg))}" download>SVG</a>'
-        f"</figcaption></figure>"
+        f'<div class="{block}"><figure class="eb-figure" id="fig-{e(name)}"><img src="{e(_link(svg))}" alt="{e(alt)}">'
+        f"{_caption(caption, data_files, parameters, png, svg)}</figure></div>"
     ))
 
 
 def show_linked_figure(fig, name: str, alt: str, caption: str, link_svg, data_files=(),
-                       parameters: dict | None = None) -> None:
+                       parameters: dict | None = None, wide: bool | None = None) -> None:
     """Like `show_figure`, but the SVG is inline so its links work: `link_svg(svg text) → svg text`
     adds them (escaped by the XML serialiser). The SVG is an accessible figure: its first child is
     a ``<title>`` with `alt`, text stays text, nothing needs JavaScript. The files are kept as downloads."""
     import matplotlib.pyplot as plt
 
+    block = figure_layout(fig, wide)
     svg, png = save_figure(fig, name)
     plt.close(fig)
     text = link_svg((files_dir() / svg).read_text(encoding="utf-8"))
     text = re.sub(r"^.*?(?=<svg\b)", "", text, flags=re.S)  # no XML prolog/doctype inside HTML
     e = html_escape
-    text = re.sub(r"<svg\b([^>]*)>", lambda m: f'<svg{m.group(1)} role="group" aria-labelledby="svg-{e(name)}-title" '
-                  f'style="max-width:100%;height:auto"><title id="svg-{e(name)}-title">{e(alt)}</title>', text, count=1)
-    params = ", ".join(f"{k} = {v!r}" for k, v in (parameters or {}).items())
-    prov = f"Data: {', '.join(data_files) or 'none'}" + (f"; parameters: {params}" if params else "")
-    section = env.section() or "local"
+    text = re.sub(r"<svg\b([^>]*)>", lambda m: f'<svg{m.group(1)} role="group" aria-labelledby="svg-{e(name)}-title">'
+                  f'<title id="svg-{e(name)}-title">{e(alt)}</title>', text, count=1)
     display(HTML(
-        f'<figure class="eb-figure eb-figure-linked" id="fig-{e(name)}">{text}'
-        f"<figcaption><strong>Figure.</strong> {e(caption)} <em>{e(prov)}; made by section {e(section)}.</em> "
-        f'Download: <a href="{e(_link(png))}" download>PNG</a> · <a href="{e(_link(svg))}" download>SVG</a>'
-        f"</figcaption></figure>"
+        f'<div class="{block}"><figure class="eb-figure eb-figure-linked" id="fig-{e(name)}">{text}'
+        f"{_caption(caption, data_files, parameters, png, svg)}</figure></div>"
     ))
 
 

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
-from evidence_book.figures.style import (DIRECTION_COLOURS, DIRECTION_LABELS, DIRECTION_MARKERS, apply_style, ordered,
-                                         page_title, paginate, pretty)
+from evidence_book.figures.style import (DIRECTION_COLOURS, DIRECTION_LABELS, DIRECTION_MARKERS, SMALL, apply_style,
+                                         ordered, page_title, page_width, paginate, pretty)
 
 
 def _area(n, n_max):
@@ -29,9 +29,11 @@ def plot_effect_direction(df: pd.DataFrame, study="study_id", domain="domain", d
     studies = ordered(df[study])
     n_max = pd.to_numeric(df[size], errors="coerce").max() if size in df.columns else None
     pages = paginate(studies, per_page)
+    # study labels, a column per domain (0.6 in at least), the legend at the right
+    width = page_width(1.5 + 0.6 * len(domains) + 2.4)
     figs = []
     for p, page in enumerate(pages, start=1):
-        fig, ax = plt.subplots(figsize=(max(7.0, 2.5 + 1.1 * len(domains)), 1.6 + 0.36 * max(len(page), 1)))
+        fig, ax = plt.subplots(figsize=(width, 1.6 + 0.36 * max(len(page), 1)))
         sub = df[df[study].isin(page)]
         rows = {s: k for k, s in enumerate(page)}
         cols = {d: k for k, d in enumerate(domains)}
@@ -41,7 +43,7 @@ def plot_effect_direction(df: pd.DataFrame, study="study_id", domain="domain", d
             ax.scatter([x], [y], marker=DIRECTION_MARKERS.get(d, "o"), s=_area(r.get(size), n_max),
                        c=[DIRECTION_COLOURS.get(d, "#999999")], edgecolors="#222222", linewidths=0.5, zorder=3)
             if "n_measures" in r and pd.notna(r["n_measures"]) and int(r["n_measures"]) > 1:
-                ax.text(x + 0.22, y, f"{int(r.get('n_favour', 0))}/{int(r['n_measures'])}", va="center", fontsize=7,
+                ax.text(x + 0.22, y, f"{int(r.get('n_favour', 0))}/{int(r['n_measures'])}", va="center", fontsize=SMALL,
                         color="#333333")
         ax.set_xticks(range(len(domains)), [pretty(d) for d in domains], rotation=30, ha="left")
         ax.xaxis.tick_top()

@@ -5,12 +5,16 @@ CI runs off the axis) | "estimate [CI]" text | weight (%) | one coloured dot per
 domain. Under the studies: a diamond per pooled estimate, its prediction interval as a line
 under it, and the heterogeneity and method text.
 
+Drawn for the page (`style.page_width`): the text column if it fits, else the full width, with the
+study labels wrapped to make room for the plot; no text under `style.MIN_FONT_PT`.
+
 Hand-written on matplotlib: the maintained Python options (forestplot, zEpid) either pull heavy
 dependencies or cannot draw pooled diamonds beside per-study rows with text and RoB columns.
 """
 from __future__ import annotations
 
 import math
+import textwrap
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -18,9 +22,13 @@ import pandas as pd
 from matplotlib.ticker import FuncFormatter
 from matplotlib.transforms import blended_transform_factory
 
-from evidence_book.figures.style import PALETTE, apply_style
+from evidence_book.figures.style import PALETTE, SMALL, apply_style, page_width
 from evidence_book.figures.traffic_light import _legend_handles, judgement_dot
 from evidence_book.labels import ROB_SCALES, ROB_TOOL_LABELS
+
+
+CHAR = 0.075  # inches per character of a 9.5-pt label (DejaVu Sans, measured on study labels)
+MIN_PLOT = 3.0  # inches kept for the estimates themselves
 
 
 def _fmt(v):
@@ -78,19 +86,31 @@ def plot_forest(df: pd.DataFrame, label="label", estimate="estimate", low="ci_lo
     rob_columns = list(rob_columns or [])
     rob_headers = list(rob_headers or rob_columns)
     n_pool = 0 if pooled is None else len(pooled)
-    # y positions: studies 0..n-1, a gap, then per pooled row: diamond, PI line, summary text
-    ys_pool = [len(rows) + 0.8 + 2.8 * k for k in range(n_pool)]
-    n_y = (ys_pool[-1] + 2.2) if n_pool else len(rows)
     labels = [str(x) for x in rows[label]] + ([str(x) for x in pooled[label]] if n_pool else [])
     longest = max([len(s) for s in labels] + [10])
-    # widths in inches: labels | plot | estimate text | weight | RoB dots
-    w_lab, w_plot, w_txt = 0.3 + 0.068 * longest, 3.8, 1.75
-    w_wt = 0.75 if weight else 0.0
-    w_rob = 0.36 * len(rob_columns) + (0.2 if rob_columns else 0.0)
-    width = w_lab + w_plot + w_txt + w_wt + w_rob + 0.3
-    height = 1.6 + 0.34 * max(n_y, 1) + (0.45 if rob_columns else 0) + 0.16 * footnote.count("\n") + (0.3 if footnote else 0)
+    # widths in inches: labels | plot | estimate text | weight | RoB dots (a 9.5-pt character ≈ CHAR in)
+    w_txt, w_wt = 1.95, (0.75 if weight else 0.0)
+    w_rob = 0.4 * len(rob_columns) + (0.2 if rob_columns else 0.0)
+    fixed = w_txt + w_wt + w_rob + 0.3
+    width = page_width(0.3 + CHAR * longest + MIN_PLOT + fixed)
+    w_lab = min(0.3 + CHAR * longest, width - MIN_PLOT - fixed)
+    w_plot = width - w_lab - fixed
+    per_line = max(int((w_lab - 0.3) / CHAR), 12)
+    labels = [textwrap.fill(s, per_line, break_on_hyphens=False) for s in labels]
+    lines = max(s.count("\n") + 1 for s in labels) if labels else 1
+    row_h = 0.34 + 0.16 * (lines - 1)  # inches per row: room for the longest wrapped label
+    # the heterogeneity and method text under each pooled row, wrapped to the label column
+    summaries = ["\n".join(textwrap.fill(part, max(per_line + 4, 44)) for part in str(p["summary"]).split(". ", 1))
+                 if "summary" in pooled.columns and pd.notna(p["summary"]) else "" for _, p in pooled.iterrows()] \
+        if n_pool else []
+    # y positions: studies 0..n-1, a gap, then per pooled row: diamond, PI line, summary text (0.2 in a line)
+    pool_gap = max([2.8] + [1.2 + 0.2 * (t.count("\n") + 1) / row_h for t in summaries])
+    ys_pool = [len(rows) + 0.8 + pool_gap * k for k in range(n_pool)]
+    n_y = (ys_pool[-1] + pool_gap - 0.6) if n_pool else len(rows)
+    height = (1.6 + row_h * max(n_y, 1) + (0.55 if rob_columns else 0) + 0.18 * footnote.count("\n")
+              + (0.3 if footnote else 0))
     fig = plt.figure(figsize=(width, height))
-    bottom, top = (1.0 + (0.3 if footnote else 0) + 0.16 * footnote.count("\n")) / height, 1 - 0.75 / height
+    bottom, top = (1.1 + (0.3 if footnote else 0) + 0.18 * footnote.count("\n")) / height, 1 - 0.75 / height
     ax = fig.add_axes([w_lab / width, bottom, w_plot / width, top - bottom])
     values = [_f(v) for v in rows[estimate]]
     if n_pool:
@@ -113,10 +133,10 @@ def plot_forest(df: pd.DataFrame, label="label", estimate="estimate", low="ci_lo
         texts.append((k, f"{_fmt(e)} [{_fmt(lo)}, {_fmt(hi)}]" if np.isfinite(e) else "not estimable"))
         if weight:
             ax.text(col_x(w_txt + w_wt - 0.1), k, "" if pd.isna(w[k]) else f"{float(w[k]):.1f}%", transform=tr,
-                    ha="right", va="center", fontsize=8.5)
+                    ha="right", va="center", fontsize=SMALL)
         for j, c in enumerate(rob_columns):
             if pd.notna(r[c]):
-                judgement_dot(ax, col_x(w_txt + w_wt + 0.3 + 0.36 * j), k, r[c], size=150, fontsize=7,
+                judgement_dot(ax, col_x(w_txt + w_wt + 0.3 + 0.4 * j), k, r[c], size=170, fontsize=SMALL,
                               transform=tr, clip_on=False)
     for k in range(n_pool):
         p, y = pooled.iloc[k], ys_pool[k]
@@ -128,24 +148,24 @@ def plot_forest(df: pd.DataFrame, label="label", estimate="estimate", low="ci_lo
                 ax.plot([lim_v], [y], marker=mk, color=PALETTE["vermillion"], markersize=7, gid=f"arrow-pooled-{k}")
         texts.append((y, f"{_fmt(e)} [{_fmt(lo)}, {_fmt(hi)}]"))
         if weight:
-            ax.text(col_x(w_txt + w_wt - 0.1), y, "100.0%", transform=tr, ha="right", va="center", fontsize=8.5,
+            ax.text(col_x(w_txt + w_wt - 0.1), y, "100.0%", transform=tr, ha="right", va="center", fontsize=SMALL,
                     fontweight="bold")
         pl, ph = _f(p.get("pi_low")), _f(p.get("pi_high"))
         if np.isfinite(pl) and np.isfinite(ph):
             _whisker(ax, y + 0.62, pl, ph, lim, f"pi-{k}", colour=PALETTE["vermillion"], lw=2.0)
             texts.append((y + 0.62, f"PI [{_fmt(pl)}, {_fmt(ph)}]"))
-        if "summary" in pooled.columns and pd.notna(p["summary"]):
-            ax.text(-w_lab / w_plot + 0.03, y + 1.0, str(p["summary"]).replace(". ", ".\n", 1), transform=tr,
-                    ha="left", va="top", fontsize=7.5, color="#333333", linespacing=1.4)
+        if summaries[k]:  # under the pooled row's label, clear of the plot
+            ax.text(-w_lab / w_plot + 0.03, y + 0.75, summaries[k], transform=tr,
+                    ha="left", va="top", fontsize=SMALL, color="#333333", linespacing=1.4)
     for y, t in texts:
-        ax.text(col_x(0.1), y, t, transform=tr, va="center", fontsize=8.5, family="monospace")
+        ax.text(col_x(0.1), y, t, transform=tr, va="center", fontsize=SMALL, family="monospace")
     header_y = -0.9
-    ax.text(col_x(0.1), header_y, "Estimate [95% CI]", transform=tr, fontsize=8.5, fontweight="bold", va="bottom")
+    ax.text(col_x(0.1), header_y, "Estimate [95% CI]", transform=tr, fontsize=SMALL, fontweight="bold", va="bottom")
     if weight:
-        ax.text(col_x(w_txt + w_wt - 0.1), header_y, "Weight", transform=tr, ha="right", fontsize=8.5,
+        ax.text(col_x(w_txt + w_wt - 0.1), header_y, "Weight", transform=tr, ha="right", fontsize=SMALL,
                 fontweight="bold", va="bottom")
     for j, h in enumerate(rob_headers):
-        ax.text(col_x(w_txt + w_wt + 0.3 + 0.36 * j), header_y, str(h), transform=tr, ha="left", fontsize=8,
+        ax.text(col_x(w_txt + w_wt + 0.3 + 0.4 * j), header_y, str(h), transform=tr, ha="left", fontsize=SMALL,
                 fontweight="bold", va="bottom", rotation=45 if len(rob_columns) > 1 else 0)
     ax.axvline(null_value, color="#666666", linestyle="--", linewidth=1)
     if log_scale:
@@ -160,9 +180,9 @@ def plot_forest(df: pd.DataFrame, label="label", estimate="estimate", low="ci_lo
     ax.set_xlabel(xlabel)
     if left_label or right_label:
         ax.text(0.0, -0.13 - 0.0, f"← {left_label}" if left_label else "", transform=ax.transAxes, ha="left",
-                va="top", fontsize=8, color="#333333")
+                va="top", fontsize=SMALL, color="#333333")
         ax.text(1.0, -0.13, f"{right_label} →" if right_label else "", transform=ax.transAxes, ha="right",
-                va="top", fontsize=8, color="#333333")
+                va="top", fontsize=SMALL, color="#333333")
     ax.grid(True, axis="x", alpha=0.3)
     ax.grid(False, axis="y")
     for side in ("top", "right", "left"):
@@ -171,10 +191,10 @@ def plot_forest(df: pd.DataFrame, label="label", estimate="estimate", low="ci_lo
         fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=12)
     if rob_columns:
         levels = list(ROB_SCALES[rob_tool]) if rob_tool else sorted({j for c in rob_columns for j in rows[c].dropna()})
-        fig.legend(handles=_legend_handles(levels), loc="lower right", ncol=len(levels), frameon=False, fontsize=8,
+        fig.legend(handles=_legend_handles(levels), loc="lower right", ncol=len(levels), frameon=False, fontsize=SMALL,
                    title=(ROB_TOOL_LABELS.get(rob_tool, "Risk of bias") + (f" ({rob_note})" if rob_note else "")),
-                   title_fontsize=8, bbox_to_anchor=(1.0, 0.0))
+                   title_fontsize=SMALL, bbox_to_anchor=(1.0, 0.0))
     if footnote:
-        fig.text(0.01, 0.01 + (0.45 / height if rob_columns else 0), footnote, ha="left", va="bottom", fontsize=7.5,
+        fig.text(0.01, 0.01 + (0.55 / height if rob_columns else 0), footnote, ha="left", va="bottom", fontsize=SMALL,
                  color="#333333")
     return fig

@@ -67,20 +67,43 @@ DIRECTION_MARKERS = {
 FALLBACK_COLOUR = PALETTE["light_grey"]
 SEQUENTIAL_CMAP = "Blues"  # single-hue sequential: ordered by lightness, colour-blind safe
 
+# Figures are drawn at the width they are shown at, so a font of s pt reads as s pt on the page.
+# The widths are the book page's at a 1300-px window (sphinx-book-theme 1.3, measured by the browser
+# suite, tests/book/test_site.py): an image in the text column is 688 CSS px wide, one in the theme's
+# full width 941 px; a CSS inch is 96 px. A figure no wider than TEXT_WIDTH_IN is shown in the text
+# column, a wider one at full width (display.show_figure), each scaled to fill it: drawn at (or just
+# under) that width, its text is shown at (or just over) its size in points.
+TEXT_WIDTH_IN = 688 / 96   # 7.17 in
+FULL_WIDTH_IN = 941 / 96   # 9.80 in
+MIN_FONT_PT = 9            # the smallest text any figure draws (the reading size asked of the book)
+SMALL = MIN_FONT_PT        # value labels, annotations, footnotes
+
 FONT_SIZES = {"font.size": 10, "axes.titlesize": 12, "axes.labelsize": 10,
-              "xtick.labelsize": 9, "ytick.labelsize": 9, "legend.fontsize": 9,
-              "figure.titlesize": 13}
+              "xtick.labelsize": 9.5, "ytick.labelsize": 9.5, "legend.fontsize": 9.5,
+              "legend.title_fontsize": 9.5, "figure.titlesize": 13}
+
+
+def page_width(needed_in: float) -> float:
+    """The width to draw a figure at: the text column when `needed_in` inches fit in it, else the
+    full width (a figure needing more is laid out to fit the full width, e.g. by wrapping labels)."""
+    return TEXT_WIDTH_IN if needed_in <= TEXT_WIDTH_IN else FULL_WIDTH_IN
 
 
 def apply_style() -> None:
     """Set the seaborn 'whitegrid' theme and the book's font sizes (idempotent)."""
+    # The SVG keeps its text as text, so the browser sets it in the first font of this list it has.
+    # Matplotlib lays the figure out with DejaVu Sans (it ships it; seaborn's default list starts with
+    # Arial, which it does not find): naming DejaVu Sans first makes the browser use the font the
+    # layout was measured with, so wrapped labels and right-aligned columns stay aligned.
     sns.set_theme(style="whitegrid", rc={**FONT_SIZES, "axes.titleweight": "bold",
                                           "axes.titlelocation": "left",
+                                          "font.sans-serif": ["DejaVu Sans", "Bitstream Vera Sans", "Liberation Sans",
+                                                              "Arial", "sans-serif"],
                                           "figure.dpi": 100, "savefig.dpi": 150,
                                           "savefig.bbox": "tight"})
 
 
-def figure(width: float = 8.0, height: float = 5.0, **subplots_kw):
+def figure(width: float = TEXT_WIDTH_IN, height: float = 5.0, **subplots_kw):
     """Return (fig, ax) with the book style applied; extra kwargs go to `plt.subplots`."""
     apply_style()
     fig, ax = plt.subplots(figsize=(width, height), **subplots_kw)

@@ -12,8 +12,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.lines import Line2D
 
-from evidence_book.figures.style import (FALLBACK_COLOUR, JUDGEMENT_COLOURS, JUDGEMENT_LABELS, JUDGEMENT_SYMBOLS,
-                                         SYMBOL_COLOURS, apply_style, ordered, page_title, paginate, wrap)
+from evidence_book.figures.style import (FALLBACK_COLOUR, JUDGEMENT_COLOURS, JUDGEMENT_LABELS, JUDGEMENT_SYMBOLS, SMALL,
+                                         SYMBOL_COLOURS, TEXT_WIDTH_IN, apply_style, ordered, page_title, page_width,
+                                         paginate, wrap)
 from evidence_book.labels import ROB_SCALES, ROB_TOOL_LABELS
 from evidence_book.methods.risk_of_bias import judgement_shares
 
@@ -24,7 +25,7 @@ def _legend_handles(judgements):
             for j in judgements]
 
 
-def judgement_dot(ax, x, y, judgement, size: float = 230, fontsize: float = 8, **kw) -> None:
+def judgement_dot(ax, x, y, judgement, size: float = 230, fontsize: float = SMALL, **kw) -> None:
     """One coloured circle with its symbol (used by the traffic lights and the forest plot's RoB column)."""
     ax.scatter([x], [y], s=size, c=[JUDGEMENT_COLOURS.get(judgement, FALLBACK_COLOUR)], edgecolors="#333333",
                linewidths=0.6, zorder=3, **kw)
@@ -46,7 +47,7 @@ def _finish_grid(ax, n_rows: int, title: str, judgements, legend_title: str = "J
     ax.grid(False)
     for side in ("top", "right", "bottom", "left"):
         ax.spines[side].set_visible(False)
-    ax.set_title(title, pad=24)
+    ax.set_title(title, pad=30)
     ax.legend(handles=_legend_handles(judgements), loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
               title=legend_title)
 
@@ -66,13 +67,15 @@ def plot_traffic_light(df: pd.DataFrame, study="study_id", item="item", judgemen
     lookup = {(s, i): j for s, i, j in zip(df[study], df[item], df[judgement])}
     pages = paginate(studies, per_page)
     figs = []
+    # study labels, a column per item, the judgement legend at the right
+    width = page_width(1.6 + 0.45 * len(items) + 2.0)
     legend_text = ""
-    if item_legend:
-        legend_text = "\n".join(wrap(f"{k}: {item_legend.get(k, '')}", 110) for k in items)
+    if item_legend:  # the item questions under the grid, wrapped to the figure's width (≈ 0.075 in per 9-pt character)
+        legend_text = "\n".join(wrap(f"{k}: {item_legend.get(k, '')}", int((width - 0.3) / 0.075)) for k in items)
     for p, page in enumerate(pages, start=1):
         n = max(len(page), 1)
-        extra = 0.16 * legend_text.count("\n") + 0.6 if legend_text else 0
-        fig, ax = plt.subplots(figsize=(max(6.0, 1.6 + 0.55 * len(items)), 1.4 + 0.34 * n + extra))
+        extra = 0.18 * (legend_text.count("\n") + 1) + 0.3 if legend_text else 0
+        fig, ax = plt.subplots(figsize=(width, 1.4 + 0.34 * n + extra))
         xs, ys, cs = [], [], []
         for r, s in enumerate(page):
             for c, it in enumerate(items):
@@ -82,7 +85,7 @@ def plot_traffic_light(df: pd.DataFrame, study="study_id", item="item", judgemen
                 xs.append(c)
                 ys.append(r)
                 cs.append(JUDGEMENT_COLOURS.get(j, FALLBACK_COLOUR))
-                ax.text(c, r, JUDGEMENT_SYMBOLS.get(j, "?"), ha="center", va="center", fontsize=8, fontweight="bold",
+                ax.text(c, r, JUDGEMENT_SYMBOLS.get(j, "?"), ha="center", va="center", fontsize=SMALL, fontweight="bold",
                         color=SYMBOL_COLOURS.get(j, "#000000"), zorder=3)
         ax.scatter(xs, ys, s=230, c=cs, edgecolors="#333333", linewidths=0.6, zorder=2)
         ax.set_xticks(range(len(items)), [str(i) for i in items])
@@ -92,8 +95,11 @@ def plot_traffic_light(df: pd.DataFrame, study="study_id", item="item", judgemen
         _finish_grid(ax, len(page), page_title(title, p, len(pages)), present,
                      ROB_TOOL_LABELS.get(tool, "Judgement") if tool else "Judgement")
         if legend_text:
-            fig.text(0.01, 0.0, legend_text, ha="left", va="top", fontsize=7.5, transform=fig.transFigure)
-        fig.tight_layout()
+            fig.tight_layout(rect=(0, extra / fig.get_figheight(), 1, 1))
+            fig.text(0.01, (extra - 0.15) / fig.get_figheight(), legend_text, ha="left", va="top", fontsize=SMALL,
+                     transform=fig.transFigure)
+        else:
+            fig.tight_layout()
         figs.append(fig)
     return figs
 
@@ -117,7 +123,7 @@ def plot_judgement_summary(df: pd.DataFrame, item="item", judgement="answer",
     present = ordered(df[judgement], judgement_order)
     shares = judgement_shares(df, domain=item, judgement=judgement, weight=weight, order=list(present))
     shares = shares.reindex(index=items, columns=present, fill_value=0.0)
-    fig, ax = plt.subplots(figsize=(8.5, 1.2 + 0.38 * len(items)))
+    fig, ax = plt.subplots(figsize=(TEXT_WIDTH_IN, 1.2 + 0.38 * len(items)))
     left = pd.Series(0.0, index=items)
     for j in present:
         vals = shares[j]
@@ -125,7 +131,7 @@ def plot_judgement_summary(df: pd.DataFrame, item="item", judgement="answer",
                 edgecolor="white", label=(labels or JUDGEMENT_LABELS).get(j, j))
         for k, (v, l0) in enumerate(zip(vals, left)):
             if v >= 8:
-                ax.text(l0 + v / 2, k, f"{v:.0f}%", ha="center", va="center", fontsize=8)
+                ax.text(l0 + v / 2, k, f"{v:.0f}%", ha="center", va="center", fontsize=SMALL)
         left = left + vals
     ax.set_yticks(range(len(items)), [str(i) for i in items])
     ax.set_ylim(len(items) - 0.5, -0.5)
@@ -155,11 +161,11 @@ def plot_overall_judgement(df: pd.DataFrame, study="study_id", judgement="risk_o
     present = legend_levels(d[judgement], tool, judgement_order)
     figs = []
     for p, page in enumerate(pages, start=1):
-        fig, ax = plt.subplots(figsize=(7.0, 1.3 + 0.34 * max(len(page), 1)))
+        fig, ax = plt.subplots(figsize=(TEXT_WIDTH_IN, 1.3 + 0.34 * max(len(page), 1)))
         labels = []
         for r, (g, s, j) in enumerate(page):
             judgement_dot(ax, 0, r, j)
-            ax.text(0.35, r, str(g), va="center", fontsize=8, color="#333333")
+            ax.text(0.35, r, str(g), va="center", fontsize=SMALL, color="#333333")
             labels.append(str(s))
         ax.set_yticks(range(len(page)), labels)
         ax.set_xticks([0], [column_label])

@@ -13,6 +13,10 @@ from evidence_book.methods.certainty import DOMAINS, rate, signals
 from evidence_book.reviews.aasc_effects import COUNTS, pooling_sets
 from evidence_book.methods.pooling import pool_2x2
 
+# The summary's per-domain columns: a sentence each (signal → judgement: reason), read row by row,
+# so the page shows them as row details rather than as five wide columns.
+DOMAIN_COLUMNS = [CERTAINTY_DOMAIN_LABELS[d] for d in DOMAINS]
+
 
 def summary_of_findings(forest: pd.DataFrame, certainty: pd.DataFrame, method: str = "REML", measure: str = "RR",
                         ci: str | None = None, digits: int = 2) -> pd.DataFrame:

@@ -128,16 +128,22 @@ def synthesis(outcomes: pd.DataFrame, studies: pd.DataFrame, jbi: pd.DataFrame, 
 
 
 def vote_table(votes_df: pd.DataFrame) -> pd.DataFrame:
-    """Vote counts for readers: rounded proportion, CI and p-value as text."""
+    """Vote counts for readers: the proportion favouring treatment with its Wilson 95% CI, and the
+    sign test's p, as text."""
     out = votes_df.copy()
 
     def pct(x):
         return "" if pd.isna(x) else f"{100 * x:.0f}%"
 
-    out["favouring treatment"] = [pct(x) for x in out["proportion_favouring"]]
-    out["95% CI (Wilson)"] = ["" if pd.isna(lo) else f"{100 * lo:.0f}–{100 * hi:.0f}%" for lo, hi in zip(out["ci_low"], out["ci_high"])]
+    # the proportion and its interval read as one statistic (and keep the table within the page)
+    out["favouring treatment (95% CI)"] = [
+        pct(x) if pd.isna(lo) else f"{pct(x)} ({100 * lo:.0f}–{100 * hi:.0f}%)"
+        for x, lo, hi in zip(out["proportion_favouring"], out["ci_low"], out["ci_high"])]
     out["sign test p"] = [format_p(p) for p in out["sign_test_p"]]
-    out = out.drop(columns=["proportion_favouring", "ci_low", "ci_high", "sign_test_p"])
+    # "with a direction" (the sign test's n) is favour treatment + favour control, both shown; the
+    # download (the section's `data=`) keeps it
+    out = out.drop(columns=["proportion_favouring", "ci_low", "ci_high", "sign_test_p", "n_with_direction"],
+                   errors="ignore")
     coded = [c for c in votes_df.columns if not pd.api.types.is_numeric_dtype(votes_df[c])]
     return for_readers(out, coded=coded)
 
@@ -187,11 +193,23 @@ def group_means(outcomes: pd.DataFrame) -> pd.DataFrame:
     return cont.loc[cont["mean_treatment"].notna(), cols].reset_index(drop=True)
 
 
+def mean_sd(mean, sd) -> str:
+    """'657 (224)': a group mean with its SD in brackets, as trial tables print them; '(—)' where
+    the SD is not reported; '' without a mean. Numbers keep the precision the source gives."""
+    if mean is None or pd.isna(mean):
+        return ""
+    return f"{mean:g} ({'—' if sd is None or pd.isna(sd) else format(sd, 'g')})"
+
+
 def group_means_table(means: pd.DataFrame, studies: pd.DataFrame) -> pd.DataFrame:
-    """`group_means` for readers: the study's label, headers in words, g rounded."""
+    """`group_means` for readers: the study's label, each group's mean (SD) in one column, headers
+    in words, g rounded."""
     out = means.drop(columns="computable").copy()
     out["study_id"] = out["study_id"].map(study_labels(studies))
     out["g"] = out["g"].round(2)
+    for arm in ("treatment", "control"):
+        out[f"mean_{arm}"] = [mean_sd(m, s) for m, s in zip(out[f"mean_{arm}"], out[f"sd_{arm}"])]
+    out = out.drop(columns=["sd_treatment", "sd_control"])
     return for_readers(out)
 
 

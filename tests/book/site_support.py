@@ -190,9 +190,10 @@ def is_local(url: str) -> bool:
     return parts.hostname in LOCAL_HOSTS
 
 
-def offline_context(b, blocked: list[str]):
-    """A browser context in which every request leaving 127.0.0.1/localhost is aborted and recorded."""
-    ctx = b.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+def offline_context(b, blocked: list[str], width: int = 1280, height: int = 900):
+    """A browser context (a `width` × `height` CSS-px window) in which every request leaving
+    127.0.0.1/localhost is aborted and recorded."""
+    ctx = b.new_context(viewport={"width": width, "height": height}, service_workers="block")
 
     def route(r):
         if is_local(r.request.url):
@@ -203,3 +204,50 @@ def offline_context(b, blocked: list[str]):
 
     ctx.route("**/*", route)
     return ctx
+
+
+# --- figures at reading size -------------------------------------------------------------------------
+
+_SVG_LENGTH = re.compile(r"^\s*([0-9.]+)\s*(pt|px)?\s*$")
+_FONT_SIZE = re.compile(r"font-size\s*:\s*([0-9.]+)px|(?:^|;)\s*font\s*:[^;]*?([0-9.]+)px")
+
+
+def svg_text_sizes(svg: str) -> tuple[float, float, list[float]]:
+    """(viewBox width, viewBox height, font size of every <text>) of an SVG, in its user units.
+
+    Matplotlib's SVG (``svg.fonttype: none``) is drawn in points: the viewBox is the figure in pt and
+    a text's ``font-size: 9px`` is 9 user units, i.e. 9 pt when the figure is shown at its natural
+    size. A text whose size cannot be read, or that is scaled by its own transform, raises."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(re.sub(r"^.*?(?=<svg\b)", "", svg, flags=re.S).encode("utf-8"))
+    ns = "{http://www.w3.org/2000/svg}"
+    box = root.get("viewBox")
+    if box:
+        _, _, w, h = (float(v) for v in box.replace(",", " ").split())
+    else:
+        w, h = (float(_SVG_LENGTH.match(root.get(k)).group(1)) for k in ("width", "height"))
+    sizes = []
+    for t in root.iter(f"{ns}text"):
+        if "scale(" in (t.get("transform") or "") or "matrix(" in (t.get("transform") or ""):
+            raise ValueError(f"a <text> is scaled by its transform ({t.get('transform')}): size unknown")
+        style = t.get("style") or ""
+        m = _FONT_SIZE.search(style)
+        if m:
+            sizes.append(float(m.group(1) or m.group(2)))
+        elif t.get("font-size"):
+            sizes.append(float(_SVG_LENGTH.match(t.get("font-size")).group(1)))
+        else:
+            raise ValueError(f"a <text> has no font size: {ET.tostring(t, encoding='unicode')[:120]}")
+    return w, h, sizes
+
+
+def displayed_pt(font_units: float, view_w: float, view_h: float, shown_w_px: float, shown_h_px: float) -> float:
+    """The CSS points a font of `font_units` (SVG user units) occupies when the SVG's viewBox
+    (`view_w` × `view_h`) is drawn into `shown_w_px` × `shown_h_px` CSS pixels.
+
+    The SVG is scaled uniformly (preserveAspectRatio meet) by s = min(shown_w/view_w, shown_h/view_h)
+    CSS px per user unit, so the text is font_units × s CSS px tall; CSS fixes 1 pt = 96/72 px, so in
+    points it is font_units × s × 72/96. At natural size (s = 96/72: one unit is one pt) it is font_units."""
+    s = min(shown_w_px / view_w, shown_h_px / view_h)
+    return font_units * s * 72 / 96

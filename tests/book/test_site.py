@@ -7,6 +7,12 @@ every internal link resolves to a file of the site, headings do not skip levels,
 finds no critical/serious accessibility violation. Interactive tables filter and the search page
 finds a study by its author. Full-page screenshots go to `<repo>/_build/screenshots/`, with
 `report.json` beside them (console messages, blocked requests, every axe finding).
+
+Layout, per page, in a 1300-px window: every column a table shows lies within the page and within
+its table's region without scrolling sideways (long text is in the row details), and every figure
+fills its column with its smallest text at least 9 pt as displayed; in a 390-px window (a phone) the
+page itself never scrolls sideways (tables scroll inside their own region). Screenshots at both
+widths go to `_build/screenshots/1300/` and `_build/screenshots/390/`.
 """
 from __future__ import annotations
 
@@ -19,8 +25,8 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import pytest
 
-from site_support import (AXE, IN_CI, SCREENSHOTS, browser, offline_context, serve, shot_name,
-                          site_pages)
+from site_support import (AXE, IN_CI, SCREENSHOTS, browser, displayed_pt, offline_context, serve, shot_name,
+                          site_pages, svg_text_sizes)
 
 pytestmark = pytest.mark.browser
 
@@ -288,3 +294,134 @@ def test_search_finds_a_study_by_author(book, chromium, base_url, html_dir):
     page = html_dir / urlsplit(chapters[0]).path
     assert author in page.read_text(encoding="utf-8"), f"{chapters[0]} is listed but does not mention {author!r}"
     assert not blocked, blocked
+
+
+# --- layout: tables that fit, figures at reading size ------------------------------------------------
+
+DESKTOP, LAPTOP, PHONE = 1300, 1100, 390
+MIN_FIGURE_PT = 9.0  # smallest text of a figure as displayed, in CSS points (the issue's reading size)
+
+LAYOUT = """async () => {
+  // wait until every interactive table is drawn by DataTables (or 5 s: then the static rows are measured)
+  for (let i = 0; i < 50; i++) {
+    const all = document.querySelectorAll('div.eb-table table').length;
+    if (document.querySelectorAll('div.eb-table table.dataTable').length === all) break;
+    await new Promise(r => setTimeout(r, 100));
+  }
+  const se = document.scrollingElement;
+  const box = e => { const b = e.getBoundingClientRect(); return {left: b.left, right: b.right, width: b.width, height: b.height}; };
+  // what of a region can be seen without scrolling: its own client area, cut by every ancestor that
+  // clips its overflow (overflow-x other than visible) and by the window
+  const seen = region => {
+    const b = region.getBoundingClientRect();
+    let left = b.left + region.clientLeft, right = left + region.clientWidth;
+    for (let e = region.parentElement; e && e !== document.documentElement; e = e.parentElement) {
+      if (getComputedStyle(e).overflowX === 'visible') continue;
+      const a = e.getBoundingClientRect();
+      left = Math.max(left, a.left + e.clientLeft); right = Math.min(right, a.left + e.clientLeft + e.clientWidth);
+    }
+    return {left: Math.max(left, 0), right: Math.min(right, document.documentElement.clientWidth)};
+  };
+  return {
+    viewport: document.documentElement.clientWidth,
+    scrollWidth: se.scrollWidth, clientWidth: se.clientWidth,
+    tables: Array.from(document.querySelectorAll('div.eb-table')).map(region => {
+      const t = region.querySelector('table');
+      const rows = Array.from(t.querySelectorAll('tbody tr')).map(tr => tr.getBoundingClientRect().height);
+      return {id: t.id, region: {...box(region), scrollWidth: region.scrollWidth, clientWidth: region.clientWidth},
+              seen: seen(region),
+              columns: Array.from(t.querySelectorAll('thead th'))
+                .filter(th => th.getClientRects().length)  // shown (not a hidden column)
+                .map(th => ({name: th.textContent.trim(), ...box(th)})),
+              rowHeights: rows};
+    }),
+    figures: Array.from(document.querySelectorAll('figure.eb-figure')).map(f => {
+      const el = f.querySelector('img, svg');
+      return {id: f.id, tag: el.tagName.toLowerCase(), src: el.tagName === 'IMG' ? el.getAttribute('src') : null,
+              svg: el.tagName === 'IMG' ? null : el.outerHTML, shown: box(el), figure: box(f)};
+    }),
+  };
+}"""
+
+
+@pytest.fixture(scope="session")
+def layout(chromium, base_url):
+    """layout(page, width) → the page's measurements in a `width`-px window (memoised), screenshot taken."""
+    done: dict = {}
+
+    def _layout(page: str, width: int) -> dict:
+        if (page, width) not in done:
+            blocked: list[str] = []
+            ctx = offline_context(chromium, blocked, width=width, height=900)
+            try:
+                pg = ctx.new_page()
+                pg.goto(base_url + page, wait_until="networkidle")
+                pg.evaluate(IMAGES_LOADED)
+                done[page, width] = pg.evaluate(LAYOUT)
+                shots = SCREENSHOTS / str(width)
+                shots.mkdir(parents=True, exist_ok=True)
+                pg.screenshot(path=str(shots / shot_name(page)), full_page=True)
+            finally:
+                ctx.close()
+        return done[page, width]
+
+    return _layout
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_table_columns_fit_the_page_at_1300px(layout, page):
+    """Every column a table shows (its key columns; long text is in the row details) is inside the
+    window and inside what can be seen of the table's region as first drawn (cut by any ancestor that
+    clips overflow): no sideways scrolling to read it."""
+    m = layout(page, DESKTOP)
+    cut = []
+    for t in m["tables"]:
+        left, right = t["seen"]["left"], t["seen"]["right"]
+        out = [c["name"] or "(unnamed)" for c in t["columns"] if c["left"] < left - 1 or c["right"] > right + 1]
+        if out:
+            cut.append(f"#{t['id']}: {out} (seen {left:.0f}–{right:.0f} px, the columns span "
+                       f"{min(c['left'] for c in t['columns']):.0f}–{max(c['right'] for c in t['columns']):.0f} px)")
+    assert not cut, f"{page} at {DESKTOP} px: table columns outside the visible region: " + "; ".join(cut)
+
+
+@pytest.mark.parametrize("width", [PHONE, LAPTOP])
+@pytest.mark.parametrize("page", PAGES)
+def test_no_sideways_page_scroll_on_a_phone(layout, page, width):
+    """At 390 px (a phone) the page never scrolls sideways; a wide table scrolls inside its own
+    region. Also at 1100 px, where the theme folds the contents sidebar away and full-width content
+    could otherwise run past the window."""
+    m = layout(page, width)
+    assert m["scrollWidth"] <= m["clientWidth"], \
+        f"{page} at {width} px: the page is {m['scrollWidth']} px wide in a {m['clientWidth']} px window"
+    outside = [t["id"] for t in m["tables"] if t["region"]["right"] > m["viewport"] + 1]
+    assert not outside, f"{page} at {width} px: table regions wider than the window: {outside}"
+
+
+def figure_svg(html_dir: Path, page: str, fig: dict) -> str:
+    if fig["svg"] is not None:
+        return fig["svg"]
+    path = html_dir / Path(page).parent / unquote(urlsplit(fig["src"]).path)
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_figures_fill_their_column_with_text_at_reading_size(layout, html_dir, page):
+    """Each figure is as wide as its column (the text column, or the full width for wide figures)
+    and its smallest text, scaled as the browser shows it, is at least 9 pt; its text is text."""
+    m = layout(page, DESKTOP)
+    small, narrow, outlined = [], [], []
+    for f in m["figures"]:
+        svg = figure_svg(html_dir, page, f)
+        view_w, view_h, sizes = svg_text_sizes(svg)
+        if not sizes or re.search(r'<path[^>]*id="[^"]*(DejaVu|Arial|Liberation)', svg):
+            outlined.append(f["id"])
+            continue
+        shown = displayed_pt(min(sizes), view_w, view_h, f["shown"]["width"], f["shown"]["height"])
+        if shown < MIN_FIGURE_PT:
+            small.append(f"{f['id']}: {min(sizes):g} pt drawn, {shown:.1f} pt shown "
+                         f"({f['shown']['width']:.0f} px wide for {view_w / 72:.2f} in)")
+        if f["shown"]["width"] < 0.97 * f["figure"]["width"]:
+            narrow.append(f"{f['id']}: {f['shown']['width']:.0f} of {f['figure']['width']:.0f} px")
+    assert not outlined, f"{page}: figures whose text is not SVG text: {outlined}"
+    assert not small, f"{page} at {DESKTOP} px: figure text smaller than {MIN_FIGURE_PT:g} pt: " + "; ".join(small)
+    assert not narrow, f"{page} at {DESKTOP} px: figures narrower than their column: " + "; ".join(narrow)

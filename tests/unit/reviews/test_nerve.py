@@ -42,3 +42,32 @@ def test_protocol_counts():
     searches = pd.DataFrame({"database": ["PubMed", "Scopus"]})
     criteria = pd.DataFrame({"kind": ["inclusion", "inclusion", "exclusion"]})
     assert nerve.protocol_counts(searches, criteria) == {"n_databases": 2, "n_inclusion": 2, "n_exclusion": 1}
+
+
+def test_vote_table_reads_the_proportion_with_its_interval_in_one_column():
+    votes_df = pd.DataFrame({"domain": ["functional"], "n_studies": [12], "n_favours_treatment": [11],
+                             "n_favours_control": [0], "n_no_difference": [0], "n_unclear": [1],
+                             "n_with_direction": [11], "proportion_favouring": [1.0], "ci_low": [0.7412],
+                             "ci_high": [1.0], "sign_test_p": [0.00098]})
+    out = nerve.vote_table(votes_df)
+    assert list(out.columns) == ["Outcome domain", "Studies", "Favour treatment", "Favour control", "No difference",
+                                 "Unclear", "Favouring treatment (95% CI)", "Sign test p"]
+    assert out.iloc[0]["Favouring treatment (95% CI)"] == "100% (74–100%)"
+    assert out.iloc[0]["Sign test p"] == "< 0.001"
+
+
+def test_group_means_table_prints_mean_with_sd_and_says_when_the_sd_is_missing():
+    assert nerve.mean_sd(657.0, 224.0) == "657 (224)"
+    assert nerve.mean_sd(2.862, float("nan")) == "2.862 (—)"
+    assert nerve.mean_sd(pd.NA, 1.0) == ""
+    na = pd.array([None], dtype="Float64")
+    means = pd.DataFrame({"study_id": ["s1"], "measure": ["axon diameter"], "mean_treatment": [2.88],
+                          "sd_treatment": [0.42], "n_treatment": pd.array([None], dtype="Int64"), "mean_control": [2.23],
+                          "sd_control": na, "n_control": pd.array([None], dtype="Int64"), "unit": ["μm"], "g": na,
+                          "computable": [False], "reason": ["group sizes not reported"]})
+    studies = pd.DataFrame({"study_id": ["s1"], "first_author": ["Gärtner"], "year": [2014]})
+    out = nerve.group_means_table(means, studies)
+    assert list(out.columns) == ["Study", "Measure", "Treated: mean (SD)", "n (treated)", "Control: mean (SD)",
+                                 "n (control)", "Unit", "Hedges' g", "Why no effect size"]
+    assert out.iloc[0][["Study", "Treated: mean (SD)", "Control: mean (SD)"]].tolist() == ["Gärtner 2014", "2.88 (0.42)",
+                                                                                        "2.23 (—)"]

@@ -202,15 +202,17 @@ def main(argv=None) -> int:
         rows.append(line)
         print(line, flush=True)
 
-    if "peer" in parts:
-        peer_part(a, ours, work, report)
-    if "synthetic" in parts:
-        synthetic_part(a, work, report)
-    if "large" in parts:
-        large_part(work, report)
+    try:
+        if "peer" in parts:
+            peer_part(a, ours, work, report)
+        if "synthetic" in parts:
+            synthetic_part(a, work, report)
+        if "large" in parts:
+            large_part(work, report)
+    finally:  # a failed build ends the run (SystemExit): its copies go too
+        shutil.rmtree(work, ignore_errors=True)
     print("\nSummary")
     print("\n".join(rows))
-    shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

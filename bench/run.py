@@ -287,15 +287,17 @@ def main(argv=None) -> int:
         shutil.rmtree(work, ignore_errors=True)
         return 0
 
-    if "peer" in parts:
-        peer_part(a, ours, work, report)
-    if "synthetic" in parts:
-        synthetic_part(a, work, report)
-    if "large" in parts:
-        large_part(work, report)
+    try:
+        if "peer" in parts:
+            peer_part(a, ours, work, report)
+        if "synthetic" in parts:
+            synthetic_part(a, work, report)
+        if "large" in parts:
+            large_part(work, report)
+    finally:  # a failed build ends the run (SystemExit): its copies go too
+        shutil.rmtree(work, ignore_errors=True)
     print("\nSummary")
     print("\n".join(rows))
-    shutil.rmtree(work, ignore_errors=True)
     return 0
 
 
@@ -383,7 +385,7 @@ def large_part(work, report) -> None:
         tally = next((ln for ln in lines if ": … and" in ln), "")
         what = "unique rows" if unique else "rows repeated"
         report(f"validate a {path.stat().st_size / 1e6:.0f} MB {table}.csv ({what})", dt, None,
-               f"exit {run.last['code']}; peak {mem} MiB; {run.last['load']}; target ≤ 10 s: "
+               f"exit {run.last['code']}; CPU {run.last['cpu']:.1f} s; peak {mem} MiB; {run.last['load']}; target ≤ 10 s: "
                f"{'met' if dt <= 10 else 'MISSED'}; says: {lines[0][:160] if lines else ''}"
                + (f" … {tally[:90]}" if tally else ""))
         shutil.rmtree(book, ignore_errors=True)

@@ -5,7 +5,9 @@ group. `EVIDENCE_BOOK_FAULT=<phase>` makes the build SIGKILL its whole process g
 phase (the hook is in builder/lock.py; it does nothing unless the variable is set). After each
 fault: the published site is the complete old one or the complete new one, no kernel or work
 directory outlives the build, and the next build gives exactly the site of a cold build of the
-same inputs in another folder. Marked `faults` (slow): `pytest -m "not faults"` skips them.
+same inputs in another folder. On the real book (the session's build, copied): Ctrl-C during
+section execution and during Jupyter Book, and a reader polling the site during a rebuild.
+Marked `faults` (slow): `pytest -m "not faults"` skips them.
 """
 from __future__ import annotations
 
@@ -274,7 +276,7 @@ def test_ctrl_c_stops_promptly_with_one_line(toy, tmp_path):
     t = time.monotonic()
     code, out = cli(root, "--force", "--set", "hang=600", interrupt_after=6, timeout=60)
     assert code == 130, out
-    assert time.monotonic() - t < 6 + 5, "Ctrl-C took longer than 5 s"
+    assert time.monotonic() - t < 6 + 2, f"Ctrl-C took {time.monotonic() - t - 6:.1f} s (more than 2 s)"
     assert "Traceback" not in out and out.strip().splitlines()[-1].startswith("interrupted"), out
     assert digest(root / "_build/html") == toy[1]
     assert_no_leftover_processes(root)

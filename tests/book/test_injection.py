@@ -3,7 +3,7 @@
 HTML, JavaScript, MyST roles and directives and Markdown are written into text columns of a copy
 of the built book (nerve studies: first_author, species, cell_source; a clinic claim; an EV trial
 title), plus two probe sections that push those values through every `evidence_book.display`
-route (interactive table, figure alt/caption/provenance, `say`, glue). After the build the payload
+route (interactive table, its row details, figure alt/caption/provenance, `say`, glue). After the build the payload
 must appear only as escaped text: no `<script>alert(1)` element, no `onerror` attribute, no
 rendered warning admonition saying INJECTED, no `<strong>bold</strong>`; in Chromium no dialog
 opens. A parameter value given on the command line is data too: it never runs as code.
@@ -35,6 +35,7 @@ TARGETS = [  # (file, data row, column)
     ("data/nerve/studies.csv", 3, "cell_source"),
     ("data/clinic/claims.csv", 1, "claim"),
     ("data/ev/trials.csv", 1, "title"),
+    ("data/nerve/prisma.csv", 1, "note"),  # shown in a row detail (selection page, PRISMA stages)
 ]
 
 PROBE_CODE = [
@@ -48,7 +49,9 @@ PROBE_CODE = [
     "show_table(studies[['study_id', 'first_author', 'species', 'cell_source']], 'probe-studies', "
     "caption='Studies', download='probe-studies')\n"
     "show_table(claims[['claim_id', 'claim']], 'probe-claims', caption='Claims')\n"
-    "show_table(ev[['nct_id', 'title']], 'probe-ev', caption='Trials')",
+    "show_table(ev[['nct_id', 'title']], 'probe-ev', caption='Trials')\n"
+    "show_table(studies[['study_id', 'first_author', 'species', 'cell_source']], 'probe-details', caption='Details',\n"
+    "           details=['first_author', 'species'], wide=True)",
     "fig, ax = plt.subplots(figsize=(4, 3))\n"
     "ax.bar(list(studies['first_author'].head(3)), [1, 2, 3])\n"
     "ax.set_title(payload)\n"

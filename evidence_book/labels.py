@@ -146,7 +146,20 @@ VERDICT_LABELS = {"holds": "holds", "does_not_hold": "does not hold", "cannot_ch
 CERTAINTY_DOMAIN_LABELS = {"risk_of_bias": "Risk of bias", "inconsistency": "Inconsistency",
                            "imprecision": "Imprecision", "indirectness": "Indirectness",
                            "publication_bias": "Publication bias"}
-VALUE_WORDS.update(CERTAINTY_DOMAIN_LABELS)  # one word for a code, in tables and in free text
+VALUE_WORDS.update(CERTAINTY_DOMAIN_LABELS)
+
+
+def certainty_for_readers(judgements: pd.DataFrame) -> tuple[str, str]:
+    """(certainty level, "Risk of bias (−1); Imprecision (−2)") for one outcome's recorded GRADE
+    judgements (`methods.certainty.rate`); ("not yet rated", "") when there are none."""
+    from evidence_book.methods.certainty import rate
+
+    if judgements.empty:
+        return "not yet rated", ""
+    level, _ = rate(judgements)
+    down = judgements[judgements["downgrade"].astype(int) > 0]
+    return level, "; ".join(f"{CERTAINTY_DOMAIN_LABELS[d]} (−{int(n)})"
+                            for d, n in zip(down["domain"], down["downgrade"])) or "nothing"  # one word for a code, in tables and in free text
 
 # The part of the book each review's data belong to (data/<review>/), for pages about the data as a whole.
 REVIEW_WORDS = {"nerve": "Rat studies", "aasc": "Adipose stem cell trials", "ev": "Registered EV trials",

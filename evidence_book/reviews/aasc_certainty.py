@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evidence_book.labels import CERTAINTY_DOMAIN_LABELS
-from evidence_book.methods.certainty import DOMAINS, rate, signals
+from evidence_book.labels import CERTAINTY_DOMAIN_LABELS, certainty_for_readers
+from evidence_book.methods.certainty import DOMAINS, signals
 from evidence_book.reviews.aasc_effects import COUNTS, pooling_sets
 from evidence_book.methods.pooling import pool_2x2
 
@@ -34,14 +34,7 @@ def summary_of_findings(forest: pd.DataFrame, certainty: pd.DataFrame, method: s
         row = {"Outcome": fam, "Trials": int(s["k"]),
                "Participants": int(g[list(COUNTS[1::2])].astype(int).to_numpy().sum()),
                "Effect": f"{measure} {s['estimate']:.{digits}f} ({s['ci_low']:.{digits}f} to {s['ci_high']:.{digits}f})"}
-        if j.empty:
-            row["Certainty (this book)"], row["Rated down for"] = "not yet rated", ""
-        else:
-            level, _ = rate(j)
-            row["Certainty (this book)"] = level
-            down = j[j["downgrade"].astype(int) > 0]
-            row["Rated down for"] = "; ".join(f"{CERTAINTY_DOMAIN_LABELS[d]} (−{int(n)})"
-                                              for d, n in zip(down["domain"], down["downgrade"])) or "nothing"
+        row["Certainty (this book)"], row["Rated down for"] = certainty_for_readers(j)
         for d in DOMAINS:
             jd = j[j["domain"] == d]
             judged = (f" → −{int(jd['downgrade'].iloc[0])}: {jd['reason'].iloc[0]}" if len(jd) else "")

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evidence_book.labels import CERTAINTY_DOMAIN_LABELS, format_p, word
+from evidence_book.labels import CERTAINTY_DOMAIN_LABELS, certainty_for_readers, format_p, word
 from evidence_book.methods import quality
-from evidence_book.methods.certainty import DOMAINS, rate, vote_signals
+from evidence_book.methods.certainty import DOMAINS, vote_signals
 
 
 def summary_of_findings(by_domain: pd.DataFrame, directions: pd.DataFrame, studies: pd.DataFrame,
@@ -37,14 +37,7 @@ def summary_of_findings(by_domain: pd.DataFrame, directions: pd.DataFrame, studi
                "Direction of effect": (f"{int(v['n_favours_treatment'])} of {int(v['n_studies'])} favour the secretome, "
                                        f"{int(v['n_favours_control'])} favour control" + _sign_test(v["sign_test_p"]))}
         j = certainty[certainty["outcome"].astype(str) == v["domain"]]
-        if j.empty:
-            row["Certainty (this book)"], row["Rated down for"] = "not yet rated", ""
-        else:
-            level, _ = rate(j)
-            row["Certainty (this book)"] = level
-            down = j[j["downgrade"].astype(int) > 0]
-            row["Rated down for"] = "; ".join(f"{CERTAINTY_DOMAIN_LABELS[d]} (−{int(n)})"
-                                              for d, n in zip(down["domain"], down["downgrade"])) or "nothing"
+        row["Certainty (this book)"], row["Rated down for"] = certainty_for_readers(j)
         rows.append(row)
         for d in DOMAINS:
             jd = j[j["domain"] == d]

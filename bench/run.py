@@ -40,8 +40,8 @@ JB = str(Path(PY).with_name("jupyter-book"))
 IGNORE = shutil.ignore_patterns("_build", ".venv", ".git", "node_modules", "__pycache__", "_files_local", "bench")
 
 
-def tree_rss_kb(pid: int) -> int:
-    """RSS of a process and all its descendants (from /proc)."""
+def process_tree(pid: int) -> list[int]:
+    """A process and all its descendants (from /proc)."""
     children = {}
     for p in Path("/proc").iterdir():
         if p.name.isdigit():
@@ -50,16 +50,24 @@ def tree_rss_kb(pid: int) -> int:
                 children.setdefault(ppid, []).append(int(p.name))
             except (OSError, IndexError, ValueError):
                 pass
-    total, stack = 0, [pid]
+    out, stack = [], [pid]
     while stack:
         q = stack.pop()
+        out.append(q)
+        stack += children.get(q, [])
+    return out
+
+
+def tree_rss_kb(pid: int) -> int:
+    """RSS of a process and all its descendants (from /proc)."""
+    total = 0
+    for q in process_tree(pid):
         try:
             for line in Path(f"/proc/{q}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
         except OSError:
             pass
-        stack += children.get(q, [])
     return total
 
 
@@ -67,27 +75,16 @@ def tree_cpu(pid: int, seen: dict) -> None:
     """Record the CPU seconds (user + system) so far of a process and its descendants in `seen`
     (pid → seconds; a process that ends between two samples keeps its last reading)."""
     tick = os.sysconf("SC_CLK_TCK")
-    children = {}
-    for p in Path("/proc").iterdir():
-        if p.name.isdigit():
-            try:
-                ppid = int((p / "stat").read_text().rsplit(")", 1)[1].split()[1])
-                children.setdefault(ppid, []).append(int(p.name))
-            except (OSError, IndexError, ValueError):
-                pass
-    stack = [pid]
-    while stack:
-        q = stack.pop()
+    for q in process_tree(pid):
         try:
             f = Path(f"/proc/{q}/stat").read_text().rsplit(")", 1)[1].split()
             seen[q] = (int(f[11]) + int(f[12])) / tick  # utime, stime
         except (OSError, IndexError, ValueError):
             pass
-        stack += children.get(q, [])
 
 
 def load() -> str:
-    return "load " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return "load " + load_average()
 
 
 def run(cmd, cwd, env=None, check=True) -> tuple[float, int, str]:
@@ -211,7 +208,7 @@ def watch_edit_to_page(book: Path, csv_rel: str, page_rel: str) -> tuple[list[fl
 
 
 def load_average() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def median(xs):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,23 @@ from evidence_book.values import TRUE_WORDS
 
 VERDICTS = ("holds", "does_not_hold", "cannot_check")
 _COND = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|!=|=|>|<|~)\s*(.*?)\s*$")
+
+
+@dataclass
+class Result:
+    """One claim's verdict, recomputed value, how, arithmetic in plain numbers, rule kind and data rows used."""
+    verdict: str
+    value: str = ""
+    how: str = ""
+    arithmetic: str = ""
+    kind: str = ""
+    rows: list = field(default_factory=list)
+
+
+def claim_text(claim, key) -> str:
+    """A claim cell as stripped text; an empty cell is ''."""
+    v = claim.get(key)
+    return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v).strip()
 
 
 class CannotCheck(Exception):

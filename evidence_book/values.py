@@ -10,6 +10,8 @@ import pandas as pd
 
 TRUE_WORDS = frozenset({"true", "yes", "1"})
 FALSE_WORDS = frozenset({"false", "no", "0"})
+# words a data cell uses for "the source does not say" (a result left unknown, not a result)
+UNKNOWN_WORDS = frozenset({"unclear", "unknown", "not reported", "not_reported", "nr"})
 
 
 def parse_bool(value):

@@ -55,6 +55,9 @@ class Table:
     columns: tuple
     key: tuple = ()  # columns whose combination is unique
     max_rows: int = DEFAULT_MAX_ROWS  # data rows accepted (see DEFAULT_MAX_ROWS)
+    # columns holding a finding (not what was measured): the citation rule tells a different result
+    # on the same measure (a contradiction) from a result left unknown ('unclear': silence)
+    result_columns: tuple = ()
 
     @property
     def path(self) -> str:
@@ -70,9 +73,10 @@ PROV = (
 SLUG = r"^[a-z][a-z0-9_-]*$"
 
 
-def T(review, name, doc, cols, key=(), max_rows=DEFAULT_MAX_ROWS):
+def T(review, name, doc, cols, key=(), max_rows=DEFAULT_MAX_ROWS, result_columns=()):
     names = {c.name for c in cols}
-    return Table(review, name, doc, tuple(cols) + tuple(c for c in PROV if c.name not in names), tuple(key), max_rows)
+    return Table(review, name, doc, tuple(cols) + tuple(c for c in PROV if c.name not in names), tuple(key), max_rows,
+                 tuple(result_columns))
 
 
 def certainty_columns(outcome_doc: str, start_doc: str) -> list:
@@ -113,7 +117,7 @@ TABLES = [
         Col("mean_treatment", "float"), Col("sd_treatment", "float", min=0), Col("n_treatment", "int", min=0),
         Col("mean_control", "float"), Col("sd_control", "float", min=0), Col("n_control", "int", min=0),
         Col("unit"),
-    ], max_rows=6 * MEASURED_STUDIES),  # measured: 53,581 rows at 10,000 studies (the real review: 8.7 a study)
+    ], max_rows=6 * MEASURED_STUDIES, result_columns=("direction",)),  # measured: 53,581 rows at 10,000 studies (the real review: 8.7 a study)
     T("nerve", "pio", "Research question (review Table 1).", [Col("element", required=True), Col("description", required=True)]),
     T("nerve", "search_strings", "Database search strings (review §2).", [
         Col("database", required=True), Col("search_string", required=True)], key=("database",)),
@@ -190,7 +194,8 @@ TABLES = [
         Col("claim", required=True)], key=("claim_id",)),
 ]
 # A claims file may add `uncertain_filter` (rows that may count or may support, the data do not say
-# for sure; see data/CLAIMS_FORMAT.md): optional, so a claims file without it stays valid.
+# for sure) and `topic_filter` (rows by which a table shows a study measured a cited statement's subject;
+# see data/CLAIMS_FORMAT.md): optional, so a claims file without them stays valid.
 for _review in ("nerve", "aasc"):
     TABLES.append(T(_review, "claims", "Quantitative statements of the review, with how the audit recomputes them.", [
         Col("claim_id", required=True), Col("quote", required=True), Col("claimed_value"),

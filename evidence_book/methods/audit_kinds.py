@@ -23,7 +23,9 @@ from evidence_book.methods.audit_citations import cites, mentions
 from evidence_book.methods.audit_numbers import (
     change, claimed_number, difference, granularity, greater, parts, percent_of, pooled, pvalue,
 )
-from evidence_book.methods.audit_rules import CannotCheck, Result, claim_text, compare, format_value, recompute, select, unreported
+from evidence_book.methods.audit_rules import (
+    CannotCheck, Result, claim_text, compare, format_value, recompute, select, silent, unreported,
+)
 from evidence_book.methods.audit_text import circular_rows, fmt, listed, row_label, row_labels
 
 RULE_KINDS = {
@@ -39,7 +41,7 @@ RULE_KINDS = {
 def _basic(claim, tables, table) -> Result:
     """The rules of `audit_rules`, with arithmetic and the rows used."""
     rule = claim_text(claim, "rule")
-    if rule in ("count", "count_distinct") and claim_text(claim, "uncertain_filter"):
+    if rule in ("count", "count_distinct") and (claim_text(claim, "uncertain_filter") or len(_silent(claim, tables(table), table))):
         return _count_between(claim, tables(table), table)
     value, how = recompute(claim, tables)
     df = tables(table)
@@ -105,11 +107,14 @@ def _all_with_unreported(claim, rows, table, claimed) -> None:
 
 def _count_between(claim, df, table) -> Result:
     """A count whose members are partly uncertain: `filter` selects the rows that surely count,
-    `uncertain_filter` rows that may count (the data do not say for sure). The count lies between the
-    two; a claim inside that interval cannot be decided, outside it does not hold."""
+    `uncertain_filter` rows that may count (the data do not say for sure), and so do rows on the same
+    subject whose result the table leaves unknown (a measure listed without a finding: silence is not
+    'no'). The count lies between the two; a claim inside that interval cannot be decided, outside it
+    does not hold."""
     rule, col = claim_text(claim, "rule"), claim_text(claim, "column")
     sure = select(df, claim.get("filter"), table)
-    maybe = select(df, claim.get("uncertain_filter"), table)
+    named = select(df, claim.get("uncertain_filter"), table) if claim_text(claim, "uncertain_filter") else df.iloc[0:0]
+    maybe = pd.concat([named, _silent(claim, df, table).drop(named.index, errors="ignore")])
 
     def members(rows):
         if rule == "count":
@@ -133,6 +138,10 @@ def _count_between(claim, df, table) -> Result:
     interval = f"{lo}" if lo == hi else f"{lo}–{hi}"
     return Result("holds" if ok else "does_not_hold", shown, f"{rule} over {table}",
                   f"{arith} → {interval} {'=' if ok else '≠'} {claimed}", rows=rows_used)
+
+
+def _silent(claim, df, table) -> pd.DataFrame:
+    return silent(df, claim.get("filter"), claim.get("_result_columns"), table)
 
 
 KINDS = {"change": lambda c, d, t: change(c, d, t, False), "ratio": lambda c, d, t: change(c, d, t, True),

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from evidence_book.values import TRUE_WORDS
+from evidence_book.values import TRUE_WORDS, UNKNOWN_WORDS
 
 VERDICTS = ("holds", "does_not_hold", "cannot_check")
 _COND = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|!=|=|>|<|~)\s*(.*?)\s*$")
@@ -136,6 +136,34 @@ def unreported(df: pd.DataFrame, text, table: str) -> pd.Series:
         known_fail |= ~m & ~na
         missing |= na
     return missing & ~known_fail
+
+
+def subject_of(text, result_columns) -> tuple[str, list[Condition]]:
+    """A filter split into its subject (the conditions on what was measured, as filter text) and its
+    conditions on the table's result columns (what was found)."""
+    results = set(result_columns or ())
+    conds = parse_conditions(text)
+    subject = "; ".join(f"{c.column}{c.op}{c.value}" for c in conds if c.column not in results)
+    return subject, [c for c in conds if c.column in results]
+
+
+def unknown_result(df: pd.DataFrame, columns) -> pd.Series:
+    """Rows that leave any of `columns` unknown: empty, or a word meaning 'not known' (e.g. 'unclear')."""
+    out = pd.Series(False, index=df.index)
+    for col in columns:
+        low = df[col].astype("string").str.strip().str.lower()
+        out |= (low.isna() | low.eq("") | low.isin(UNKNOWN_WORDS)).fillna(True).astype(bool)
+    return out
+
+
+def silent(df: pd.DataFrame, text, result_columns, table: str) -> pd.DataFrame:
+    """Rows on the filter's subject whose result the table leaves unknown (a measure listed without a
+    finding): they neither support nor contradict a statement about that result."""
+    subject, result_conds = subject_of(text, result_columns)
+    if not result_conds:
+        return df.iloc[0:0]
+    on_subject = select(df, subject, table)
+    return on_subject[unknown_result(on_subject, [c.column for c in result_conds])]
 
 
 def select(df: pd.DataFrame, text, table: str) -> pd.DataFrame:

@@ -11,10 +11,18 @@ import re
 import pandas as pd
 
 from evidence_book.data.loader import load_table
+from evidence_book.data.schemas import BY_NAME
 from evidence_book.methods.audit_kinds import evaluate
 from evidence_book.methods.audit_rules import VERDICTS, CannotCheck
 
 INCLUDED_FROM = {"nerve": "nerve/studies", "aasc": "aasc/trials"}  # the table listing the included studies
+
+def result_columns(name) -> tuple:
+    """The columns of table `review/name` that hold findings (schema `result_columns`), () if none or unknown."""
+    rv, _, tb = str(name or "").partition("/")
+    spec = BY_NAME.get((rv, tb))
+    return spec.result_columns if spec else ()
+
 
 def derived_tables(review: str, root=None, validate: bool | None = None):
     """A loader for `review/table` names, with derived tables (`nerve/jbi_scores`), cached per call."""
@@ -51,6 +59,8 @@ def audit_review(review: str, root=None, validate: bool | None = None) -> pd.Dat
     tables = derived_tables(review, root, validate)
     rows = []
     for _, c in claims.iterrows():
+        c = c.astype(object)
+        c["_result_columns"] = result_columns(c.get("table"))
         r = evaluate(c, tables)
         rows.append({
             "review": review, "claim_id": c["claim_id"], "location": c.get("location"), "quote": c["quote"],

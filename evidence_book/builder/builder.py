@@ -52,7 +52,7 @@ def validate_data(root: Path, cache: Cache, say, pkg: str, memo: dict | None = N
     if cache.get("validated") == key:
         return
     t = time.perf_counter()
-    from evidence_book.data.loader import DataError, validate_all
+    from evidence_book.data import DataError, validate_all
 
     try:
         n = validate_all(root, memo)

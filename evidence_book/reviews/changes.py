@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 from evidence_book.data import versions
-from evidence_book.data.loader import DataError, conform, parse_raw
+from evidence_book.data.raw import DataError, conform, parse_raw
 from evidence_book.data.schemas import BY_NAME, STUDY_TABLES, TABLES
 from evidence_book.data.table_diff import diff_table, is_unchanged
 from evidence_book.reviews.headlines import snapshot

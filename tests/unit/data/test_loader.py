@@ -1,10 +1,12 @@
-"""Tests of evidence_book.data.loader on small files written by the test (no build)."""
+"""Tests of evidence_book.data.loader (typing, validation, cross-file rules) on small files written by
+the test (no build); reading bytes into text cells is tests/unit/data/test_raw.py."""
 from __future__ import annotations
 
 import pytest
 
 from conftest import REPO
-from evidence_book.data.loader import DataError, cross_file, load_table, validate_all
+from evidence_book.data.loader import cross_file, load_table, validate_all
+from evidence_book.data.raw import DataError
 from evidence_book.data.schemas import BY_NAME
 
 
@@ -71,22 +73,6 @@ def test_a_study_missing_a_jbi_item_is_named_with_the_items_expected():
     assert errors == [f"data/nerve/jbi.csv: study '{study}' has 12 JBI items, expected 13 (Q1–Q13)"]
 
 
-def test_an_older_file_without_todays_columns_reads_when_not_strict_and_conforms():
-    from evidence_book.data.loader import conform, parse_raw
-
-    pio = BY_NAME[("nerve", "pio")]
-    old = b"element,description,source,location\nP,rats,s,l\n"
-    with pytest.raises(DataError, match="missing column"):
-        parse_raw(pio, old)
-    assert list(parse_raw(pio, old, strict=False).columns) == ["element", "description", "source", "location"]
-    data, added = conform(pio, old)
-    assert added == ["quote", "note"]
-    df = parse_raw(pio, data)
-    assert list(df.iloc[0]) == ["P", "rats", "s", "l", "", ""]
-    assert conform(pio, data) == (data, [])  # today's file is left as it is
-    assert conform(pio, b"\0binary") == (b"\0binary", [])  # unreadable: loading it says why
-
-
 def test_memo_rechecks_only_the_edited_file_and_still_finds_its_errors(tmp_path, monkeypatch):
     import shutil
 
@@ -112,20 +98,7 @@ def test_memo_rechecks_only_the_edited_file_and_still_finds_its_errors(tmp_path,
     assert coerced == ["data/nerve/jbi.csv"]
 
 
-# --- scale: line map, row limits, duplicates in linear time -----------------------------------------
-
-def test_the_line_map_is_shared_not_copied_by_pandas(tmp_path):
-    # pandas deep-copies attrs into every result; a list of 300,000 line numbers copied at each
-    # operation made a 50 MB file take minutes (and sections on large tables quadratic)
-    import copy
-
-    root = book_with(tmp_path, "data/nerve/pio.csv", PIO_HEADER + 'P,"two\nlines",s,l,,\nI,x,s,l,,\n')
-    df = load_table("nerve", "pio", root=root)
-    lines = df.attrs["lines"]
-    assert [lines[0], lines[1]] == [2, 4] and len(lines) == 2
-    assert copy.deepcopy(df.attrs)["lines"] is lines
-    assert df[df["element"] == "I"].attrs["lines"] is lines
-
+# --- scale: row limits, duplicates in linear time -----------------------------------------
 
 def pio_rows(n: int) -> str:
     return PIO_HEADER + "".join(f"E{i},d,s,l,,\n" for i in range(n))
@@ -167,18 +140,6 @@ def test_every_declared_limit_holds_the_real_data_and_the_measured_synthetic_rev
             assert len(load_table(t.review, t.name, root=REPO)) <= t.max_rows
 
 
-def test_a_file_over_the_byte_cap_is_not_read(tmp_path, monkeypatch):
-    from evidence_book.data import loader
-
-    root = book_with(tmp_path, "data/nerve/pio.csv", pio_rows(50))
-    monkeypatch.setattr(loader, "MAX_FILE_MB", 0.0001)
-    monkeypatch.setattr(loader.pd, "DataFrame", None)  # proof that nothing is parsed
-    with pytest.raises(DataError) as e:
-        load_table("nerve", "pio", root=root)
-    assert str(e.value) == ("data/nerve/pio.csv: 0.0 MB, larger than the 0.0001 MB a data file may be "
-                            "(MAX_FILE_MB in evidence_book/data/schemas.py); not read")
-
-
 def test_a_flood_of_duplicates_is_capped_and_its_size_still_told(tmp_path):
     from evidence_book.data.loader import MAX_REPORTED
 
@@ -196,7 +157,8 @@ def test_duplicate_checks_grow_linearly_with_the_rows(tmp_path):
     """Validation of 8× the rows costs far less than 64× (quadratic) — CPU time, best of two."""
     import time
 
-    from evidence_book.data.loader import check, coerce, read_raw
+    from evidence_book.data.loader import check, coerce
+    from evidence_book.data.raw import read_raw
 
     table = BY_NAME[("nerve", "pio")]
 

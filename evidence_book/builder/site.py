@@ -8,7 +8,6 @@ cold build (CSS `?v=` queries, stale search terms), so every published site is a
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -49,13 +48,6 @@ def vendor_files() -> dict[str, bytes]:
     spec = importlib.util.find_spec("itables")
     html = Path(spec.origin).parent / "html"
     return {f"_extra/itables/{n}": (html / n).read_bytes() for n in ("dt_bundle.js", "dt_bundle.css")}
-
-
-def fingerprint(files: dict[str, bytes]) -> str:
-    h = hashlib.sha256()
-    for name in sorted(files):
-        h.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
-    return h.hexdigest()
 
 
 def sync_stage(stage: Path, files: dict[str, bytes]) -> list[str]:

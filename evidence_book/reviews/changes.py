@@ -26,6 +26,7 @@ from evidence_book.data.raw import DataError, conform, parse_raw
 from evidence_book.data.schemas import BY_NAME, STUDY_TABLES, TABLES
 from evidence_book.data.table_diff import diff_table, is_unchanged
 from evidence_book.hashing import files_hash, sha256_bytes, walk_files
+from evidence_book.labels import author_year
 from evidence_book.reviews.headlines import snapshot
 
 FORMAT = 1
@@ -178,7 +179,7 @@ def _labels(*versions_tables) -> dict:
             if df is None or isinstance(df, str) or not {"study_id", "first_author", "year"} <= set(df.columns):
                 continue
             for sid, a, y in zip(df["study_id"], df["first_author"], df["year"]):
-                out.setdefault(review, {})[sid] = f"{a} {y}".strip()
+                out.setdefault(review, {})[sid] = author_year(a, y).strip()
     return out
 
 
@@ -191,9 +192,9 @@ def row_label(table, row: dict, key: dict, labels: dict) -> str:
         return word(v).lower() if "_" in str(v) else str(v)
 
     if row.get("first_author") and row.get("year"):
-        return f"{row['first_author']} {row['year']}"
+        return author_year(row["first_author"], row["year"])
     if row.get("authors") and row.get("year"):
-        return f"{_first_author(row['authors'])} {row['year']}"
+        return author_year(_first_author(row["authors"]), row["year"])
     parts = []
     sid = row.get("study_id")
     if sid:

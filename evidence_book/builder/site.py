@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from evidence_book.builder.errors import BuildError
-from evidence_book.builder.lock import fault
+from evidence_book.builder.lock import fault, fault_at
 
 # Files of the book source that go to the stage (notebooks go only as executed sections).
 PAGES = ("_config.yml", "_toc.yml")
@@ -77,7 +77,7 @@ def run_jupyter_book(stage: Path) -> str:
     env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     shutil.rmtree(stage / "_build", ignore_errors=True)
     with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env) as proc:
-        if os.environ.get("EVIDENCE_BOOK_FAULT") == "sphinx":  # test hook: kill while Sphinx writes
+        if fault_at("sphinx"):  # test hook: kill while Sphinx writes
             time.sleep(3)
             fault("sphinx")
         log = proc.communicate()[0]

@@ -15,13 +15,6 @@ PIO = BY_NAME[("nerve", "pio")]
 PIO_HEADER = "element,description,source,location,quote,note\n"
 
 
-def book_with(tmp_path, rel: str, text: str):
-    p = tmp_path / rel
-    p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_text(text, encoding="utf-8")
-    return tmp_path
-
-
 def test_cells_are_text_and_rows_keep_the_line_they_start_on():
     # blank lines are skipped; a quoted field spanning two lines moves every later row down one line
     df = parse_raw(PIO, (PIO_HEADER + "P,rats,s,l,,\n\n" + 'I,"two\nlines",s,l,,\nO, x ,s,l,,\n').encode())
@@ -92,10 +85,10 @@ def test_where_names_file_row_line_and_column():
     assert where(PIO, 3) == "data/nerve/pio.csv, row 4 (line 5)"  # no map: the header is line 1
 
 
-def test_the_line_map_is_shared_not_copied_by_pandas(tmp_path):
+def test_the_line_map_is_shared_not_copied_by_pandas(book_with):
     # pandas deep-copies attrs into every result; a list of 300,000 line numbers copied at each
     # operation made a 50 MB file take minutes (and sections on large tables quadratic)
-    root = book_with(tmp_path, "data/nerve/pio.csv", PIO_HEADER + 'P,"two\nlines",s,l,,\nI,x,s,l,,\n')
+    root = book_with("data/nerve/pio.csv", PIO_HEADER + 'P,"two\nlines",s,l,,\nI,x,s,l,,\n')
     df = read_raw(PIO, root)
     lines = df.attrs["lines"]
     assert [lines[0], lines[1]] == [2, 4] and len(lines) == 2
@@ -104,8 +97,8 @@ def test_the_line_map_is_shared_not_copied_by_pandas(tmp_path):
     assert lines == LineMap([2, 4]) and lines != LineMap([2, 3])
 
 
-def test_each_file_read_is_recorded_for_the_builder(tmp_path, monkeypatch):
-    root = book_with(tmp_path, "data/nerve/pio.csv", PIO_HEADER + "P,rats,s,l,,\n")
+def test_each_file_read_is_recorded_for_the_builder(book_with, tmp_path, monkeypatch):
+    root = book_with("data/nerve/pio.csv", PIO_HEADER + "P,rats,s,l,,\n")
     reads = tmp_path / "reads.txt"
     monkeypatch.setenv(env.READS, str(reads))
     read_raw(PIO, root)
@@ -114,8 +107,8 @@ def test_each_file_read_is_recorded_for_the_builder(tmp_path, monkeypatch):
     assert reads.read_text().splitlines() == ["data/nerve/pio.csv", "data/nerve/studies.csv"]
 
 
-def test_a_file_over_the_byte_cap_is_not_read(tmp_path, monkeypatch):
-    root = book_with(tmp_path, "data/nerve/pio.csv", PIO_HEADER + "".join(f"E{i},d,s,l,,\n" for i in range(50)))
+def test_a_file_over_the_byte_cap_is_not_read(book_with, monkeypatch):
+    root = book_with("data/nerve/pio.csv", PIO_HEADER + "".join(f"E{i},d,s,l,,\n" for i in range(50)))
     monkeypatch.setattr(raw, "MAX_FILE_MB", 0.0001)
     monkeypatch.setattr(raw.pd, "DataFrame", None)  # proof that nothing is parsed
     with pytest.raises(DataError) as e:

@@ -25,129 +25,17 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))  # the package of this checkout
+from copies import copy_repo, inflate, make_peer, peer_env  # bench/, beside this script
+from measure import load_average, median, run
+
 PY = sys.executable
 JB = str(Path(PY).with_name("jupyter-book"))
-IGNORE = shutil.ignore_patterns("_build", ".venv", ".git", "node_modules", "__pycache__", "_files_local", "bench")
-
-
-def process_tree(pid: int) -> list[int]:
-    """A process and all its descendants (from /proc)."""
-    children = {}
-    for p in Path("/proc").iterdir():
-        if p.name.isdigit():
-            try:
-                ppid = int((p / "stat").read_text().rsplit(")", 1)[1].split()[1])
-                children.setdefault(ppid, []).append(int(p.name))
-            except (OSError, IndexError, ValueError):
-                pass
-    out, stack = [], [pid]
-    while stack:
-        q = stack.pop()
-        out.append(q)
-        stack += children.get(q, [])
-    return out
-
-
-def tree_rss_kb(pid: int) -> int:
-    """RSS of a process and all its descendants (from /proc)."""
-    total = 0
-    for q in process_tree(pid):
-        try:
-            for line in Path(f"/proc/{q}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total
-
-
-def tree_cpu(pid: int, seen: dict) -> None:
-    """Record the CPU seconds (user + system) so far of a process and its descendants in `seen`
-    (pid → seconds; a process that ends between two samples keeps its last reading)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    for q in process_tree(pid):
-        try:
-            f = Path(f"/proc/{q}/stat").read_text().rsplit(")", 1)[1].split()
-            seen[q] = (int(f[11]) + int(f[12])) / tick  # utime, stime
-        except (OSError, IndexError, ValueError):
-            pass
-
-
-def load() -> str:
-    return "load " + load_average()
-
-
-def run(cmd, cwd, env=None, check=True) -> tuple[float, int, str]:
-    """(seconds, peak tree RSS in MiB, output) of a command; `run.last` holds its CPU seconds,
-    exit code and the load average at its start."""
-    start_load = load()
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    peak, cpu = [0], {}
-
-    def sample():
-        while proc.poll() is None:
-            peak[0] = max(peak[0], tree_rss_kb(proc.pid))
-            tree_cpu(proc.pid, cpu)
-            time.sleep(0.05)
-
-    th = threading.Thread(target=sample, daemon=True)
-    th.start()
-    out = proc.communicate()[0]
-    dt = time.perf_counter() - t0  # before joining the sampler, which may be asleep
-    th.join()
-    run.last = {"cpu": sum(cpu.values()), "code": proc.returncode, "load": start_load}
-    if check and proc.returncode != 0:
-        raise SystemExit(f"command failed ({proc.returncode}): {' '.join(map(str, cmd))}\n{out[-3000:]}")
-    return dt, peak[0] // 1024, out
-
-
-def copy_repo(dest: Path) -> Path:
-    if dest.exists():
-        shutil.rmtree(dest)
-    shutil.copytree(REPO, dest, ignore=IGNORE)
-    return dest
-
-
-def make_peer(ours: Path, dest: Path, mode: str) -> Path:
-    """A plain Jupyter Book of the same sections: parameters injected, JB executes."""
-    import papermill as pm
-    import yaml
-
-    sys.path.insert(0, str(ours))
-    from evidence_book.builder.manifest import load_manifest
-    from evidence_book.builder.parameters import resolve
-
-    if dest.exists():
-        shutil.rmtree(dest)
-    dest.mkdir(parents=True)
-    for name in ("_toc.yml", "intro.md"):
-        shutil.copy(ours / name, dest / name)
-    shutil.copytree(ours / "appendix", dest / "appendix") if (ours / "appendix").exists() else None
-    (dest / "appendix").mkdir(exist_ok=True)
-    (dest / "appendix/provenance.md").write_text("# Provenance\n\n(peer: not generated)\n")
-    cfg = yaml.safe_load((ours / "_config.yml").read_text())
-    cfg["execute"] = {"execute_notebooks": mode, "timeout": 600}
-    cfg["exclude_patterns"] = ["_build", "**.ipynb_checkpoints"]
-    (dest / "_config.yml").write_text(yaml.safe_dump(cfg))
-    sections = load_manifest(ours)
-    params = resolve(sections, ours)
-    (dest / "chapters").mkdir()
-    for s in sections:
-        pm.execute_notebook(str(ours / s.notebook), str(dest / s.output), parameters=params[s.id],
-                            prepare_only=True, progress_bar=False, kernel_name="python3")
-    return dest
 
 
 WATCH_EDITS = 3
@@ -207,20 +95,8 @@ def watch_edit_to_page(book: Path, csv_rel: str, page_rel: str) -> tuple[list[fl
     return times, log.read_text()
 
 
-def load_average() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
-
-
-def median(xs):
-    return statistics.median(xs)
-
-
 def ours_build(book: Path, *args):
     return run([PY, "-m", "evidence_book", "build", *args], cwd=book)
-
-
-def peer_env(ours: Path) -> dict:
-    return {"EVIDENCE_BOOK_ROOT": str(ours), "PYTHONPATH": str(ours)}
 
 
 def watch_row(ours: Path, cold: float, report) -> None:
@@ -231,27 +107,6 @@ def watch_row(ours: Path, cold: float, report) -> None:
     report("one CSV cell edited, make watch: edit -> page", m, None,
            f"{m / cold:.2f}x the cold build ({cold:.1f} s); edits {', '.join(f'{t:.1f}' for t in times)} s; "
            f"target <= 3 s and <= 0.15x; load average {load} before, {load_average()} after")
-
-
-def inflate(book: Path, table: str, mb: float, unique: bool) -> Path:
-    """Repeat the data rows of data/nerve/<table>.csv until the file holds `mb` MB: exact duplicates,
-    or (`unique`) each copy's `note` marked so no two rows are the same."""
-    import csv
-    import io
-
-    path = book / "data" / "nerve" / f"{table}.csv"
-    header, *rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-    note = header.index("note")
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
-    copy = 0
-    while buf.tell() < mb * 1e6:
-        for r in rows:
-            w.writerow(r[:note] + [f"{r[note]} (copy {copy})"] + r[note + 1:] if unique and copy else r)
-        copy += 1
-    path.write_text(buf.getvalue(), encoding="utf-8")
-    return path
 
 
 def main(argv=None) -> int:

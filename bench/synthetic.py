@@ -1,11 +1,12 @@
 """A synthetic living review: N plausible rat studies in the book's data layout (for benchmarks).
 
 `write_synthetic_review(root, n_studies, seed)` replaces `data/nerve/studies.csv`, `jbi.csv` and
-`outcomes.csv` under `root` with N generated studies, and gives each its row in `references.csv`
-(the references of the real included studies are dropped, the others kept) (ids `syn0001`…), drawn with a seeded numpy
-Generator from the vocabularies of the real extraction, so the same (N, seed) always gives the
-same bytes. Everything else in `data/` is left as it is. Every generated row says
-`source = synthetic` so it can never be mistaken for extracted data.
+`outcomes.csv` under `root` with N generated studies (ids `syn0001`…), and gives each its row in
+`references.csv` (the references of the real included studies are dropped, the others kept), drawn
+with a seeded numpy Generator from the vocabularies of the real extraction, so the same (N, seed)
+always gives the same bytes. `comparisons.csv` (rows about the real studies) keeps its header only;
+everything else in `data/` is left as it is. Every generated row says `source = synthetic` so it can
+never be mistaken for extracted data.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ MEASURES = {  # domain → measures
     "in_vitro": ["neurite outgrowth", "cell viability"], "molecular": ["neurotrophic factors"],
 }
 DIRECTIONS = ["favours_treatment", "no_difference", "favours_control", "unclear"]
+SAMPLE_ONLY = ["comparisons"]  # further per-study tables not generated (emptied, so no row names a real study)
 PROV = {"source": "synthetic", "location": "bench/synthetic.py", "quote": "", "note": "generated, not extracted"}
 
 
@@ -64,8 +66,6 @@ def write_synthetic_review(root, n_studies: int, seed: int = 2026) -> dict[str, 
 
     out = {}
     frames = generate(n_studies, seed)
-    kept = pd.read_csv(Path(root) / "data" / "nerve" / "references.csv", dtype=str, keep_default_na=False)
-    frames["references"] = pd.concat([kept[kept["study_id"] == ""], frames["references"].astype(str)], ignore_index=True)
     for name, df in frames.items():
         for col in BY_NAME[("nerve", name)].columns:  # every contract column, empty if not generated
             if col.name not in df.columns:
@@ -76,6 +76,11 @@ def write_synthetic_review(root, n_studies: int, seed: int = 2026) -> dict[str, 
             df = pd.concat([kept[kept["study_id"] == ""], df.astype(str)], ignore_index=True)[kept.columns]
         df.to_csv(path, index=False, lineterminator="\n")
         out[name] = path
+    for name in SAMPLE_ONLY:  # rows about the real studies, which the synthetic ones replace: header only
+        path = Path(root) / "data" / "nerve" / f"{name}.csv"
+        if path.exists():
+            pd.DataFrame(columns=[c.name for c in BY_NAME[("nerve", name)].columns]).to_csv(path, index=False, lineterminator="\n")
+            out[name] = path
     return out
 
 

@@ -8,8 +8,9 @@ Subpackages, one job each (see ARCHITECTURE.md for what each may import):
 - ``evidence_book.figures``  one module per kind of figure; only draw
 - ``evidence_book.builder``  sections, parameters, papermill runner, cache, staging, publish;
                              knows sections, never reviews
-Small shared modules: ``env`` (builder ↔ kernel contract), ``labels`` (what readers see),
-``values`` (typing cell values), ``text`` (escaping), ``display`` (how chapters show things).
+Small shared modules: ``env`` (builder ↔ kernel contract), ``hashing`` (what counts as a change),
+``labels`` (what readers see), ``values`` (typing cell values), ``text`` (escaping), ``display``
+(how chapters show things).
 """
 
 __version__ = "0.1.0"

@@ -31,7 +31,7 @@ def data_version(root) -> dict:
 
 def layout(book_title: str, author: str, version: dict) -> str:
     e = html_escape
-    tags = [f'<meta name="citation_title" content="{{{{ title|striptags|e }}}}">',
+    tags = ['<meta name="citation_title" content="{{ title|striptags|e }}">',
             f'<meta name="citation_inbook_title" content="{e(book_title)}">',
             f'<meta name="citation_author" content="{e(author)}">']
     if version:

@@ -119,9 +119,17 @@ def for_readers(df: pd.DataFrame, coded=()) -> pd.DataFrame:
     return out.rename(columns={c: column_word(c) for c in out.columns})
 
 
+def author_year(first_author, year) -> str:
+    """'First author year': what readers call a study (the one place the label is spelled)."""
+    return f"{first_author} {year}"
+
+
 def study_label(df: pd.DataFrame) -> pd.Series:
-    """'First author year' for every row of a table with ``first_author`` and ``year`` columns."""
-    return df["first_author"].astype("string") + " " + df["year"].astype("string")
+    """`author_year` for every row of a table with ``first_author`` and ``year`` columns (NA where
+    either is missing)."""
+    authors, years = df["first_author"].astype("string"), df["year"].astype("string")
+    return pd.Series([pd.NA if pd.isna(a) or pd.isna(y) else author_year(a, y) for a, y in zip(authors, years)],
+                     index=df.index, dtype="string")
 
 
 def study_labels(df: pd.DataFrame) -> pd.Series:

@@ -10,7 +10,7 @@ from pathlib import Path
 from evidence_book.builder import notebooks, pdf, publish, site, stamp, toc
 from evidence_book.builder.cache import Cache, section_key
 from evidence_book.builder.errors import BuildError
-from evidence_book.builder.hashing import tree_hash
+from evidence_book.hashing import files_hash, tree_hash
 from evidence_book.builder.lock import build_lock, fault
 from evidence_book.builder.runner import run_all
 from evidence_book.builder.manifest import SITE_SOURCE, check_toc, load_generated, load_manifest, load_outputs
@@ -52,7 +52,7 @@ def validate_data(root: Path, cache: Cache, say, pkg: str, memo: dict | None = N
     if cache.get("validated") == key:
         return
     t = time.perf_counter()
-    from evidence_book.data.loader import DataError, validate_all
+    from evidence_book.data import DataError, validate_all
 
     try:
         n = validate_all(root, memo)
@@ -202,7 +202,7 @@ def _build(root, build_dir, force, overrides, jobs, say, fresh_kernels, t0) -> i
         say(f"  published site damaged ({damage}); it will be republished")
     if not todo:
         files = assemble(root, sections, params, cache, commit)
-        if cache.get("published") == site.fingerprint(files) and not damage:
+        if cache.get("published") == files_hash(files) and not damage:
             write_outputs(build_dir, outputs, cache, lambda _: None, files)
             say(f"up to date ({len(sections)} sections, nothing to run) {time.perf_counter() - t0:.1f} s")
             stamp.write(root, overrides)
@@ -211,7 +211,7 @@ def _build(root, build_dir, force, overrides, jobs, say, fresh_kernels, t0) -> i
     files = assemble(root, sections, params, cache, commit)
     stage = build_dir / ".stage"
     n = len(site.sync_stage(stage, files))
-    if cache.get("published") == site.fingerprint(files) and not damage:
+    if cache.get("published") == files_hash(files) and not damage:
         write_outputs(build_dir, outputs, cache, say, files)
         say(f"site unchanged (re-executed sections gave the same pages) {time.perf_counter() - t0:.1f} s")
         stamp.write(root, overrides)
@@ -223,7 +223,7 @@ def _build(root, build_dir, force, overrides, jobs, say, fresh_kernels, t0) -> i
     say(f"  jupyter-book build ({n} files changed) {time.perf_counter() - t:5.1f} s")
     publish.publish(stage / "_build" / "html", build_dir)
     write_outputs(build_dir, outputs, cache, say, files)
-    cache.set("published", site.fingerprint(files))
+    cache.set("published", files_hash(files))
     stamp.write(root, overrides)
     say(f"built {len(sections)} sections ({len(todo)} executed) in {time.perf_counter() - t0:.1f} s → {build_dir / 'html' / 'index.html'}")
     return 0

@@ -18,7 +18,7 @@ import json
 import shutil
 from pathlib import Path
 
-from evidence_book.builder.hashing import canonical, file_hash, sha256_bytes
+from evidence_book.hashing import canonical, file_hash, sha256_bytes
 from evidence_book.builder.publish import atomic_write
 
 

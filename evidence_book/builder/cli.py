@@ -102,7 +102,7 @@ def _main(argv=None) -> int:
         except Exception as e:
             return _unexpected(args.root, e)
     if args.command == "validate":
-        from evidence_book.data.loader import DataError, validate_all
+        from evidence_book.data import DataError, validate_all
 
         try:
             n = validate_all(args.root)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from evidence_book.builder.errors import BuildError
 
+FAULT = "EVIDENCE_BOOK_FAULT"  # the test-only fault hook's variable
+
 
 @contextmanager
 def build_lock(build_dir: Path, say=print, wait: bool = True):
@@ -41,7 +43,12 @@ def build_lock(build_dir: Path, say=print, wait: bool = True):
         os.close(fd)  # releases the lock
 
 
+def fault_at(phase: str) -> bool:
+    """Whether the fault-injection suite asked for a kill at `phase` (FAULT names it)."""
+    return os.environ.get(FAULT) == phase
+
+
 def fault(phase: str) -> None:
-    """Test hook: SIGKILL this build's whole process group when EVIDENCE_BOOK_FAULT names `phase`."""
-    if os.environ.get("EVIDENCE_BOOK_FAULT") == phase:
+    """Test hook: SIGKILL this build's whole process group when FAULT names `phase`."""
+    if fault_at(phase):
         os.killpg(os.getpgrp(), signal.SIGKILL)

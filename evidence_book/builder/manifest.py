@@ -95,7 +95,7 @@ def load_outputs(root: Path, sections: list[Section]) -> list[Output]:
     out = []
     for path, sources in entries.items():
         if not isinstance(path, str) or not _OUTPUT_PATH.match(path) or path.split("/")[0] in _BUILD_OWN:
-            raise BuildError(f"{MANIFEST}: output {path!r} must be a relative path like audit/claims.csv, outside html/")
+            raise BuildError(f"{MANIFEST}: output {path!r} must be a relative path like reports/table.csv, outside html/")
         if isinstance(sources, str):
             sources = [sources]
         pairs = []

@@ -25,8 +25,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from evidence_book.builder import site, toc
+from evidence_book.builder import toc
 from evidence_book.builder.errors import BuildError
+from evidence_book.hashing import files_hash
 
 PDF = "book.pdf"  # beside the site (_build/book.pdf) and in it (/book.pdf)
 CHROMIUM = "/usr/bin/chromium"
@@ -69,7 +70,7 @@ def site_additions(root: Path, cache, files: dict[str, bytes]) -> dict[str, byte
     these files (else nothing: no link to a missing or stale PDF)."""
     rec = cache.get("pdf")
     pdf = cache.dir.parent / PDF
-    if not isinstance(rec, dict) or rec.get("site") != site.fingerprint(files) or not pdf.is_file():
+    if not isinstance(rec, dict) or rec.get("site") != files_hash(files) or not pdf.is_file():
         return {}
     data = pdf.read_bytes()
     if hashlib.sha256(data).hexdigest() != rec.get("sha256"):
@@ -276,7 +277,7 @@ def make_pdf(root=".", overrides=(), say=print) -> int:
             if p.todo:
                 raise BuildError("the book changed while the PDF was being prepared; run make pdf again")
             commit = git_commit(root)
-            base = site.fingerprint(assemble(root, p.sections, p.params, p.cache, commit, with_pdf=False))
+            base = files_hash(assemble(root, p.sections, p.params, p.cache, commit, with_pdf=False))
             rec, target = p.cache.get("pdf"), build_dir / PDF
             if (isinstance(rec, dict) and rec.get("site") == base and target.is_file()
                     and _h.sha256(target.read_bytes()).hexdigest() == rec.get("sha256")):

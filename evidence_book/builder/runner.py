@@ -18,7 +18,7 @@ from pathlib import Path
 
 from evidence_book.builder.errors import BuildError
 from evidence_book.builder.execute import Result, run_section, worker_init
-from evidence_book.builder.hashing import file_hash
+from evidence_book.hashing import file_hash
 from evidence_book.builder.lock import fault
 
 GRACE = 60  # seconds past a section's own timeout before the parent stops its worker

@@ -8,7 +8,6 @@ cold build (CSS `?v=` queries, stale search terms), so every published site is a
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -18,7 +17,7 @@ import time
 from pathlib import Path
 
 from evidence_book.builder.errors import BuildError
-from evidence_book.builder.lock import fault
+from evidence_book.builder.lock import fault, fault_at
 
 # Files of the book source that go to the stage (notebooks go only as executed sections).
 PAGES = ("_config.yml", "_toc.yml")
@@ -51,13 +50,6 @@ def vendor_files() -> dict[str, bytes]:
     return {f"_extra/itables/{n}": (html / n).read_bytes() for n in ("dt_bundle.js", "dt_bundle.css")}
 
 
-def fingerprint(files: dict[str, bytes]) -> str:
-    h = hashlib.sha256()
-    for name in sorted(files):
-        h.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
-    return h.hexdigest()
-
-
 def sync_stage(stage: Path, files: dict[str, bytes]) -> list[str]:
     """Make the stage hold exactly `files` (outside its `_build`); returns the names written."""
     written = []
@@ -85,7 +77,7 @@ def run_jupyter_book(stage: Path) -> str:
     env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     shutil.rmtree(stage / "_build", ignore_errors=True)
     with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env) as proc:
-        if os.environ.get("EVIDENCE_BOOK_FAULT") == "sphinx":  # test hook: kill while Sphinx writes
+        if fault_at("sphinx"):  # test hook: kill while Sphinx writes
             time.sleep(3)
             fault("sphinx")
         log = proc.communicate()[0]

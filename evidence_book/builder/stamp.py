@@ -14,7 +14,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from evidence_book.builder.hashing import tree_hash
+from evidence_book.hashing import tree_hash
 
 SKIP = {"_build", ".venv", ".git", "tests", "bench", "node_modules", "__pycache__", ".pytest_cache",
         ".ipynb_checkpoints", "_files_local", ".github", ".ci"}

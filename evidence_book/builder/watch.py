@@ -176,7 +176,7 @@ class WatchSession:
         # file, and a long-lived worker holding it would keep `make book` waiting for ever.
         pool = self._pool(package_hash(self.root))
         if not self.memo:  # fill the per-file validation memo now, so the first edit re-checks one file
-            from evidence_book.data.loader import DataError, validate_all
+            from evidence_book.data import DataError, validate_all
 
             try:
                 validate_all(self.root, self.memo)

@@ -1,16 +1,11 @@
-"""The one loader: read `data/<review>/<table>.csv`, type it by its schema, validate, record the read.
-
-Every problem is reported as `file, row N (line L), column 'c': expected …, got '…'` — row N is the
-N-th data row, line L the line in the file (the header is line 1).
+"""The one loader: read `data/<review>/<table>.csv` (as text cells, `raw`), type it by its schema,
+validate it, alone and across files.
 
 Under the builder (a section id set, see `evidence_book.env`) the data were validated once before any section ran,
 so sections only read and type the files; run by hand, a notebook validates what it loads.
-Each file read is appended to the builder's reads file so the builder knows which sections to re-run.
 """
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import numpy as np
@@ -19,15 +14,10 @@ import pandas as pd
 from evidence_book import env
 from evidence_book.values import FALSE_WORDS, TRUE_WORDS, to_boolean
 from evidence_book.data.prisma import arithmetic_errors
-from evidence_book.data.schemas import (
-    BY_NAME, FOREIGN_KEYS, ITEMS_PER_KEY, MAX_FILE_MB, STUDY_TABLES, TABLES, Table,
-)
+from evidence_book.data.raw import DataError, read_raw, where
+from evidence_book.data.schemas import BY_NAME, FOREIGN_KEYS, ITEMS_PER_KEY, STUDY_TABLES, TABLES, Table
 
 MAX_REPORTED = 20
-
-
-class DataError(Exception):
-    """Invalid data; the message names file, row and column."""
 
 
 def book_root(root=None) -> Path:
@@ -40,153 +30,6 @@ def book_root(root=None) -> Path:
         if (p / "sections.yml").exists() and (p / "data").is_dir():
             return p
     raise DataError(f"cannot find the book root (a folder with sections.yml and data/) above {here}")
-
-
-def _record(rel: str) -> None:
-    reads = env.reads_file()
-    if reads:
-        with open(reads, "a", encoding="utf-8") as f:
-            f.write(rel + "\n")
-
-
-class LineMap:
-    """Data row i → the file line where it starts, kept in `df.attrs["lines"]`.
-
-    Immutable and copied by reference: pandas deep-copies `attrs` into the result of every
-    operation, so a plain list here made each operation on a loaded table cost O(rows) (a 50 MB
-    file took minutes to validate, and section code on large tables grew quadratically)."""
-
-    __slots__ = ("_lines",)
-
-    def __init__(self, lines):
-        self._lines = np.asarray(lines, dtype=np.int64)
-        self._lines.flags.writeable = False
-
-    def __len__(self) -> int:
-        return len(self._lines)
-
-    def __getitem__(self, i: int) -> int:
-        return int(self._lines[i])
-
-    def __copy__(self):
-        return self
-
-    def __deepcopy__(self, memo):
-        return self
-
-    def __eq__(self, other):
-        return isinstance(other, LineMap) and np.array_equal(self._lines, other._lines)
-
-    __hash__ = None
-
-    def __repr__(self) -> str:
-        return f"LineMap({len(self)} rows)"
-
-
-def _where(table: Table, row: int | None = None, column: str | None = None, lines=None) -> str:
-    """`lines[i]` is the line where data row i starts (quoted fields may span lines, blank lines are
-    skipped); `read_raw` keeps it in `df.attrs["lines"]`. Without it, row i is on line i + 2."""
-    parts = [table.path]
-    if row is not None:
-        line = lines[row] if lines is not None and 0 <= row < len(lines) else row + 2
-        parts.append(f"row {row + 1} (line {line})")
-    if column is not None:
-        parts.append(f"column '{column}'")
-    return ", ".join(parts)
-
-
-def read_raw(table: Table, root: Path, strict: bool = True) -> pd.DataFrame:
-    """The file as text cells; empty, binary, non-UTF-8 and ragged files are errors."""
-    path = root / table.path
-    _record(table.path)
-    if not path.exists():
-        raise DataError(f"{table.path}: file not found")
-    mb = path.stat().st_size / 1e6
-    if mb > MAX_FILE_MB:
-        raise DataError(f"{table.path}: {mb:,.1f} MB, larger than the {MAX_FILE_MB} MB a data file may be "
-                        f"(MAX_FILE_MB in evidence_book/data/schemas.py); not read")
-    return parse_raw(table, path.read_bytes(), strict)
-
-
-def parse_raw(table: Table, data: bytes, strict: bool = True) -> pd.DataFrame:
-    """The bytes of `table`'s file (from disk, or from another version of the data) as text cells.
-    `strict=False` accepts a file that lacks some of the schema's columns (an older version of the
-    data, compared with today's); every other problem is still an error."""
-    if not data.strip():
-        raise DataError(f"{table.path}: file is empty (expected a header row: {', '.join(c.name for c in table.columns)})")
-    if b"\0" in data:
-        raise DataError(f"{table.path}: looks like a binary file, not CSV text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        raise DataError(f"{table.path}, line {line}: not valid UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8") from None
-    if "\r" in text and "\n" not in text:
-        raise DataError(f"{table.path}, line 1: lines end with CR only (old Mac format); save the file with LF or CRLF line endings")
-    reader = csv.reader(io.StringIO(text))
-    try:
-        return _rows(table, reader, text, strict)
-    except csv.Error as e:
-        why = str(e)
-        if "field larger than field limit" in why:
-            why = f"a field is longer than {csv.field_size_limit():,} characters (is a quote missing?)"
-        raise DataError(f"{table.path}, line {reader.line_num}: not readable as CSV: {why}") from None
-
-
-def conform(table: Table, data: bytes) -> tuple[bytes, list[str]]:
-    """An older version of a file read under today's schema: the schema's columns the file lacks are
-    added, empty (what the loader reads as "not reported"). Returns the new bytes and the columns
-    added; a file that cannot be read is returned as it is (loading it reports why)."""
-    try:
-        raw = parse_raw(table, data, strict=False)
-    except DataError:
-        return data, []
-    missing = [c.name for c in table.columns if c.name not in raw.columns]
-    if not missing:
-        return data, []
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(list(raw.columns) + missing)
-    w.writerows(r + [""] * len(missing) for r in raw.astype(object).values.tolist())
-    return out.getvalue().encode("utf-8"), missing
-
-
-def _rows(table: Table, reader, text: str, strict: bool = True) -> pd.DataFrame:
-    header = next(reader)
-    if len(set(header)) != len(header):
-        dup = sorted({h for h in header if header.count(h) > 1})
-        raise DataError(f"{table.path}, line 1: duplicate column name(s) {dup}")
-    first = reader.line_num + 1
-    rows = list(reader)  # blank lines come as []; a quoted field may span lines
-    physical = text.count("\n") + (not text.endswith("\n"))
-    if first - 1 + len(rows) == physical:  # no row spans lines: row k of the reader is on line first + k
-        keep = [k for k, r in enumerate(rows) if r]
-        body, lines = [rows[k] for k in keep], [first + k for k in keep]
-    else:  # a quoted field spans lines: count them as the reader goes (the file is read again)
-        body, lines = _rows_spanning(text)
-    width = len(header)
-    bad = next((i for i, r in enumerate(body) if len(r) != width), None)
-    if bad is not None:
-        raise DataError(f"{_where(table, bad, lines=lines)}: has {len(body[bad])} fields, the header has {width}")
-    missing = [c.name for c in table.columns if c.name not in header]
-    if missing and strict:
-        raise DataError(f"{table.path}, line 1: missing column(s) {', '.join(repr(m) for m in missing)}")
-    df = pd.DataFrame(body, columns=header, dtype="string").fillna("")
-    df.attrs["lines"] = LineMap(lines)
-    return df
-
-
-def _rows_spanning(text: str) -> tuple[list, list]:
-    """(non-blank rows, the line each starts on), following the reader's line count."""
-    reader = csv.reader(io.StringIO(text))
-    next(reader)
-    body, lines, start = [], [], reader.line_num + 1
-    for r in reader:
-        if r:
-            body.append(r)
-            lines.append(start)
-        start = reader.line_num + 1
-    return body, lines
 
 
 def _distinct(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -206,7 +49,7 @@ def coerce(table: Table, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         empty = empty_v[codes] if len(values) else np.zeros(len(raw), dtype=bool)
         if col.required:
             for i in raw.index[empty]:
-                errors.append(f"{_where(table, i, col.name, lines)}: a value is required, the cell is empty")
+                errors.append(f"{where(table, i, col.name, lines)}: a value is required, the cell is empty")
         if col.type == "str":
             df[col.name] = pd.Series(np.where(empty_v, None, values)[codes], index=raw.index, dtype="string")
         elif col.type in ("int", "float"):
@@ -217,14 +60,14 @@ def coerce(table: Table, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
             bad = bad_v[codes] if len(values) else empty
             for i in raw.index[bad]:
                 want = "a whole number" if col.type == "int" else "a number"
-                errors.append(f"{_where(table, i, col.name, lines)}: expected {want}, got {values[codes[i]]!r}")
+                errors.append(f"{where(table, i, col.name, lines)}: expected {want}, got {values[codes[i]]!r}")
             num = pd.Series(num_v.to_numpy(dtype=object)[codes] if len(values) else [], index=raw.index, dtype=num_v.dtype)
             df[col.name] = num.astype("Int64") if col.type == "int" and not bad.any() else num.astype("Float64")
         elif col.type == "bool":
             low_v = pd.Series([v.lower() for v in values], dtype="string")
             bad_v = ~empty_v & ~low_v.isin(TRUE_WORDS | FALSE_WORDS).to_numpy(dtype=bool)
             for i in raw.index[bad_v[codes] if len(values) else empty]:
-                errors.append(f"{_where(table, i, col.name, lines)}: expected true or false, got {values[codes[i]]!r}")
+                errors.append(f"{where(table, i, col.name, lines)}: expected true or false, got {values[codes[i]]!r}")
             df[col.name] = pd.Series(to_boolean(low_v).to_numpy(dtype=object)[codes] if len(values) else [],
                                      index=raw.index, dtype="boolean")
     return df, errors
@@ -255,7 +98,7 @@ def check(table: Table, df: pd.DataFrame) -> list[str]:
         for _, f in fc.iterrows():
             idx = f["index"]
             row = int(idx) if idx is not None and not pd.isna(idx) else None
-            errors.append(f"{_where(table, row, f['column'], df.attrs.get('lines'))}: expected {f['check']}, got {f['failure_case']!r}")
+            errors.append(f"{where(table, row, f['column'], df.attrs.get('lines'))}: expected {f['check']}, got {f['failure_case']!r}")
     return errors + duplicates(table, df)
 
 
@@ -276,7 +119,7 @@ def duplicates(table: Table, df: pd.DataFrame) -> list[str]:
         if len(errors) >= MAX_REPORTED:
             more += 1
             continue
-        errors.append(f"{_where(table, i, lines=lines)}: exact duplicate of row {first[i] + 1} (line {line(first[i])})")
+        errors.append(f"{where(table, i, lines=lines)}: exact duplicate of row {first[i] + 1} (line {line(first[i])})")
     if table.key:
         rep, kfirst = _first_of(df, list(table.key))
         rep &= ~exact
@@ -285,7 +128,7 @@ def duplicates(table: Table, df: pd.DataFrame) -> list[str]:
                 more += 1
                 continue
             val = ", ".join(str(df.at[i, k]) for k in table.key)
-            errors.append(f"{_where(table, i, table.key[0], lines)}: duplicate key ({val}), "
+            errors.append(f"{where(table, i, table.key[0], lines)}: duplicate key ({val}), "
                           f"first used in row {kfirst[i] + 1} (line {line(kfirst[i])})")
     if more:
         errors.append(f"{table.path}: … and {more:,} more duplicate rows or keys")
@@ -371,7 +214,7 @@ def cross_file(frames: dict) -> list[str]:
             continue
         known = set(parent[pcol].dropna())
         for i in child.index[~child[col].isin(known) & child[col].notna()]:
-            errors.append(f"{_where(BY_NAME[(rv, tb)], i, col, child.attrs.get('lines'))}: '{child.at[i, col]}' is not a {pcol} of {BY_NAME[(prv, ptb)].path}")
+            errors.append(f"{where(BY_NAME[(rv, tb)], i, col, child.attrs.get('lines'))}: '{child.at[i, col]}' is not a {pcol} of {BY_NAME[(prv, ptb)].path}")
     for (child_key, parent_key, key, per_key, noun, what, which) in ITEMS_PER_KEY:
         child, parent = frames.get(child_key), frames.get(parent_key)
         if child is None or parent is None:
@@ -398,7 +241,7 @@ def unreferenced_studies(frames: dict) -> list[str]:
         table, ref_path = BY_NAME[(review, name)], BY_NAME[(review, "references")].path
         known = set(refs["study_id"].dropna()) if refs is not None else set()
         for i in studies.index[~studies["study_id"].isin(known) & studies["study_id"].notna()]:
-            errors.append(f"{_where(table, i, 'study_id', studies.attrs.get('lines'))}: study '{studies.at[i, 'study_id']}' "
+            errors.append(f"{where(table, i, 'study_id', studies.attrs.get('lines'))}: study '{studies.at[i, 'study_id']}' "
                           f"has no reference (add a row with this study_id to {ref_path})")
     return errors
 
@@ -409,5 +252,5 @@ def prisma_errors(p: pd.DataFrame, table: Table) -> list[str]:
     out = []
     for stage, message in arithmetic_errors(p):
         rows = p.index[p["stage"] == stage]
-        out.append(f"{_where(table, int(rows[0]) if len(rows) else None, 'count', lines)}: {message}")
+        out.append(f"{where(table, int(rows[0]) if len(rows) else None, 'count', lines)}: {message}")
     return out

@@ -1,7 +1,7 @@
 """What changed in one tidy table between two versions of the data: rows added, removed and
 edited (which fields, old → new), by the table's schema key.
 
-Both versions are the loader's text cells (`loader.parse_raw`: every cell a string, '' when
+Both versions are the loader's text cells (`raw.parse_raw`: every cell a string, '' when
 empty), so a change is a change of the file as the analyst typed it ("9" → "9.0" is a change).
 Rows are matched by the schema key (`Table.key`). A table without a key (or whose key is missing or
 repeated in a version, e.g. an older version that no longer validates) is matched by the order of

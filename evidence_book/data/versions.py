@@ -11,12 +11,13 @@ absent) is reported in `History.status` / `History.shallow`, never raised.
 """
 from __future__ import annotations
 
-import hashlib
 import io
 import subprocess
 import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from evidence_book.hashing import files_hash
 
 DATA = "data"
 EMPTY = "empty"  # the data key of a version without data/
@@ -162,7 +163,4 @@ def working_files(root) -> dict[str, bytes]:
 
 def files_key(files: dict[str, bytes]) -> str:
     """A content key of a set of data files (the working copy's counterpart of a tree id)."""
-    h = hashlib.sha256()
-    for name in sorted(files):
-        h.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
-    return "files-" + h.hexdigest()
+    return "files-" + files_hash(files)

@@ -15,7 +15,6 @@ commit or edit reads JSON files only.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -23,9 +22,11 @@ import tempfile
 from pathlib import Path
 
 from evidence_book.data import versions
-from evidence_book.data.loader import DataError, conform, parse_raw
-from evidence_book.data.schemas import BY_NAME, STUDY_TABLES, TABLES
+from evidence_book.data.raw import DataError, conform, parse_raw
+from evidence_book.data.schemas import STUDY_TABLES, TABLES
 from evidence_book.data.table_diff import diff_table, is_unchanged
+from evidence_book.hashing import files_hash, sha256_bytes, walk_files
+from evidence_book.labels import author_year
 from evidence_book.reviews.headlines import snapshot
 
 FORMAT = 1
@@ -42,12 +43,8 @@ NOT_COMPUTING = ("builder/", "figures/", "display.py", "changes_page.py", "citat
 def package_key() -> str:
     """Hash of the package source that computes the numbers (a changed method recomputes them)."""
     base = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256()
-    for p in sorted(base.rglob("*.py")):
-        rel = p.relative_to(base).as_posix()
-        if not rel.startswith(NOT_COMPUTING):
-            h.update(rel.encode() + b"\0" + p.read_bytes() + b"\0")
-    return h.hexdigest()
+    files = {p.relative_to(base).as_posix(): p for p in walk_files(base, suffixes={".py"})}
+    return files_hash({rel: p.read_bytes() for rel, p in files.items() if not rel.startswith(NOT_COMPUTING)})
 
 
 class _Cache:
@@ -58,13 +55,13 @@ class _Cache:
     KEEP = 4  # folders of other code versions or parameters kept
 
     def __init__(self, cache_dir, salt: str):
-        self.dir = Path(cache_dir) / hashlib.sha256(salt.encode()).hexdigest()[:16] if cache_dir else None
+        self.dir = Path(cache_dir) / sha256_bytes(salt.encode())[:16] if cache_dir else None
         self.used: set[Path] = set()
 
     def _path(self, kind: str, *parts) -> Path | None:
         if self.dir is None:
             return None
-        name = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+        name = sha256_bytes("\0".join(parts).encode())[:32]
         return self.dir / kind / f"{name}.json"
 
     def get(self, kind, *parts):
@@ -182,7 +179,7 @@ def _labels(*versions_tables) -> dict:
             if df is None or isinstance(df, str) or not {"study_id", "first_author", "year"} <= set(df.columns):
                 continue
             for sid, a, y in zip(df["study_id"], df["first_author"], df["year"]):
-                out.setdefault(review, {})[sid] = f"{a} {y}".strip()
+                out.setdefault(review, {})[sid] = author_year(a, y).strip()
     return out
 
 
@@ -195,9 +192,9 @@ def row_label(table, row: dict, key: dict, labels: dict) -> str:
         return word(v).lower() if "_" in str(v) else str(v)
 
     if row.get("first_author") and row.get("year"):
-        return f"{row['first_author']} {row['year']}"
+        return author_year(row["first_author"], row["year"])
     if row.get("authors") and row.get("year"):
-        return f"{_first_author(row['authors'])} {row['year']}"
+        return author_year(_first_author(row["authors"]), row["year"])
     parts = []
     sid = row.get("study_id")
     if sid:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from evidence_book.methods.votes import study_directions
 from evidence_book.reviews.aasc_adverse_events import adverse_event_counts
+from evidence_book.values import TRUE_WORDS
 
 # The evidence topics a claim can be set beside. Which book section shows each topic is the
 # chapter's parameter `topic_sections` (set in sections.yml), so this module names no page.
@@ -152,7 +153,7 @@ def claims_table(claims: pd.DataFrame, ev_trials: pd.DataFrame, ev_results: pd.D
     rows = []
     for r in claims.itertuples(index=False):
         topic = str(getattr(r, "evidence_topic", "none_in_book") or "none_in_book")
-        checkable = str(getattr(r, "checkable", "")).strip().lower() in ("true", "yes", "1")
+        checkable = str(getattr(r, "checkable", "")).strip().lower() in TRUE_WORDS
         if topic == "ev_registry" and r.claim_id in CLAIM_TERMS:
             text = _indication_sentence(r.claim_id, ev_trials, ev_results)
         elif topic == "ev_registry":

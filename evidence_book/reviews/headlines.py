@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from evidence_book.data.loader import DataError, load_table, validate_all
+from evidence_book.data import DataError, load_table, validate_all
 import pandas as pd
 
 from evidence_book.labels import format_p, word

@@ -178,6 +178,12 @@ def score_mismatches(scores: pd.DataFrame) -> pd.DataFrame:
     return scores[scores["difference"].fillna(0) != 0].reset_index(drop=True)
 
 
+def score_mismatch_sentences(mismatch: pd.DataFrame) -> list[str]:
+    """One sentence per study of `score_mismatches`: the score the review prints, the one its answers give."""
+    return [f"{label}: the review prints {stated}/13, its answers count {counted}/13."
+            for label, stated, counted in zip(study_label(mismatch), mismatch["jbi_score_stated"], mismatch["score_counted"])]
+
+
 def overall_vote(by_domain: pd.DataFrame) -> dict:
     """The one-vote-per-study row of a vote count, as numbers for the prose."""
     r = by_domain[by_domain["domain"] == "overall"].iloc[0]

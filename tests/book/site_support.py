@@ -78,11 +78,18 @@ def copy_built(src: Path, dest: Path) -> Path:
 
 
 def tree_digest(path: Path) -> str:
+    """One digest of the names and bytes of every file under `path` (is a site the same?)."""
     h = hashlib.sha256()
     for p in sorted(path.rglob("*")):
         if p.is_file():
             h.update(p.relative_to(path).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
     return h.hexdigest()
+
+
+def file_digests(path: Path) -> dict[str, str]:
+    """{name relative to `path`: SHA-256 of its bytes} for every file (which files differ?)."""
+    return {p.relative_to(path).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(path.rglob("*")) if p.is_file()}
 
 
 def edit_data(root: Path) -> str:

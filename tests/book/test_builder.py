@@ -1,9 +1,7 @@
 """The builder: manifest and parameter checks, cache invalidation, atomic publish (toy book)."""
 from __future__ import annotations
 
-import hashlib
 import re
-from pathlib import Path
 
 import pytest
 
@@ -11,6 +9,7 @@ from evidence_book.builder.builder import build
 from evidence_book.builder.errors import BuildError
 from evidence_book.builder.manifest import load_manifest
 from evidence_book.builder.parameters import notebook_parameters, parse_override, resolve
+from site_support import tree_digest
 
 
 def run(root, **kw):
@@ -21,14 +20,6 @@ def run(root, **kw):
 
 def ran(log: str) -> set[str]:
     return set(re.findall(r"^\s+ran\s+(\S+)", log, flags=re.M))
-
-
-def tree_digest(path: Path) -> str:
-    h = hashlib.sha256()
-    for p in sorted(path.rglob("*")):
-        if p.is_file():
-            h.update(p.relative_to(path).as_posix().encode() + p.read_bytes())
-    return h.hexdigest()
 
 
 # --- manifest and parameters (no kernel needed) ------------------------------------------

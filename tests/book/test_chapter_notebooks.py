@@ -7,6 +7,7 @@ import pytest
 
 
 from conftest import REPO  # noqa: E402
+from evidence_book import env  # noqa: E402
 
 
 SECTIONS = [
@@ -33,11 +34,11 @@ def test_notebooks_are_committed_without_outputs():
 def test_section_executes(name, params, tmp_path, monkeypatch):
     import papermill as pm
 
-    monkeypatch.setenv("EVIDENCE_BOOK_ROOT", str(REPO))
-    monkeypatch.setenv("EVIDENCE_BOOK_FILES", str(tmp_path / "files"))
+    monkeypatch.setenv(env.ROOT, str(REPO))
+    monkeypatch.setenv(env.FILES, str(tmp_path / "files"))
     monkeypatch.setenv("PYTHONPATH", str(REPO))
-    monkeypatch.delenv("EVIDENCE_BOOK_SECTION", raising=False)
-    monkeypatch.delenv("EVIDENCE_BOOK_READS", raising=False)
+    monkeypatch.delenv(env.SECTION, raising=False)
+    monkeypatch.delenv(env.READS, raising=False)
     out = tmp_path / name
     pm.execute_notebook(str(REPO / "chapters" / name), str(out), parameters=params, kernel_name="python3",
                         cwd=str(REPO / "chapters"), progress_bar=False, log_output=False)

@@ -2,20 +2,14 @@
 parallelism, or an incremental build on top of an older site instead of a cold one."""
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from evidence_book.builder.manifest import load_manifest
-from site_support import built_book, copy_book, copy_built, edit_data, run_build
-
-
-def digests(html: Path) -> dict[str, str]:
-    return {p.relative_to(html).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(html.rglob("*")) if p.is_file()}
+from site_support import built_book, copy_book, copy_built, edit_data, file_digests, run_build
 
 
 def assert_same_site(a: Path, b: Path, what: str) -> None:
-    da, db = digests(a), digests(b)
+    da, db = file_digests(a), file_digests(b)
     assert da.keys() == db.keys(), (f"{what}: different files: only in the first {sorted(da.keys() - db.keys())[:10]}, "
                                     f"only in the second {sorted(db.keys() - da.keys())[:10]}")
     differ = sorted(k for k in da if da[k] != db[k])
@@ -35,13 +29,13 @@ def test_serial_build_elsewhere_gives_the_same_bytes(tmp_path_factory):
 def test_incremental_build_equals_a_cold_build_of_the_same_inputs(tmp_path_factory):
     built = built_book(tmp_path_factory)
     incremental = copy_built(built, tmp_path_factory.mktemp("incremental") / "book")
-    before = digests(incremental / "_build/html")
+    before = file_digests(incremental / "_build/html")
     edit_data(incremental)
     code, log = run_build(incremental)
     assert code == 0, log
     ran = [line.split()[1] for line in log.splitlines() if line.strip().startswith("ran ")]
     assert 0 < len(ran) < len(load_manifest(incremental)), f"not an incremental build:\n{log}"
-    assert digests(incremental / "_build/html") != before, "the edit changed no page"
+    assert file_digests(incremental / "_build/html") != before, "the edit changed no page"
 
     cold = copy_book(tmp_path_factory.mktemp("cold") / "book")
     edit_data(cold)

@@ -26,17 +26,19 @@ from pathlib import Path
 import pytest
 
 from conftest import make_toy_book, write_notebook
-from site_support import edit_data
+from evidence_book import env as env_names
+from evidence_book.builder.lock import FAULT
+from site_support import edit_data, file_digests, tree_digest
 
 pytestmark = pytest.mark.faults
 PY = sys.executable
 
 
 def cli(root: Path, *args, fault=None, timeout=240, interrupt_after=None) -> tuple[int, str]:
-    env = {k: v for k, v in os.environ.items() if k != "EVIDENCE_BOOK_FAULT"}
+    env = {k: v for k, v in os.environ.items() if k != FAULT}
     env["MPLBACKEND"] = "Agg"
     if fault:
-        env["EVIDENCE_BOOK_FAULT"] = fault
+        env[FAULT] = fault
     p = subprocess.Popen([PY, "-m", "evidence_book", "build", "--root", str(root), *args], cwd=root, env=env,
                          start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
@@ -53,17 +55,9 @@ def cli(root: Path, *args, fault=None, timeout=240, interrupt_after=None) -> tup
     return p.returncode, out
 
 
-def digest(html: Path) -> str:
-    h = hashlib.sha256()
-    for p in sorted(html.rglob("*")):
-        if p.is_file():
-            h.update(p.relative_to(html).as_posix().encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
-    return h.hexdigest()
-
-
 def kernels_of(root: Path) -> list[int]:
     """Live processes whose environment names this book (kernels, workers, Sphinx)."""
-    mark = f"EVIDENCE_BOOK_ROOT={root}".encode()
+    mark = f"{env_names.ROOT}={root}".encode()
     out = []
     for d in Path("/proc").iterdir():
         if d.name.isdigit() and int(d.name) != os.getpid():
@@ -100,7 +94,7 @@ def make_fault_toy(dest: Path) -> Path:
     write_notebook(root / "chapters" / "fail.ipynb", "fail = False\nexit_code = 0\nhang = 0",
                    ["import os, time\nif exit_code:\n    os._exit(exit_code)\ntime.sleep(hang)\n"
                     "if fail:\n    raise ValueError('asked to fail')\n"
-                    "open(os.path.join(os.environ['EVIDENCE_BOOK_FILES'], 'fine.txt'), 'w').write('fine')\n"
+                    f"open(os.path.join(os.environ[{env_names.FILES!r}], 'fine.txt'), 'w').write('fine')\n"
                     "print('fine')"], "# Maybe fail")
     (root / "_static").mkdir(exist_ok=True)
     (root / "_static" / "extra.css").write_text("/* an extra style */\n")
@@ -127,7 +121,7 @@ def toy(tmp_path_factory):
     change(new)
     code, out = cli(new)
     assert code == 0, out
-    return root, digest(root / "_build/html"), digest(new / "_build/html")
+    return root, tree_digest(root / "_build/html"), tree_digest(new / "_build/html")
 
 
 def copy(toy, tmp_path) -> Path:
@@ -148,11 +142,11 @@ def test_kill_at_each_phase_leaves_a_complete_site_and_recovers(toy, tmp_path, p
     assert_no_leftover_processes(root)
     html = root / "_build/html"
     assert (html / "index.html").exists()
-    assert digest(html) in (old, new), f"after a kill at {phase} the site is neither the old nor the new one"
+    assert tree_digest(html) in (old, new), f"after a kill at {phase} the site is neither the old nor the new one"
     code, out = cli(root)
     assert code == 0, out
     assert "Traceback" not in out
-    assert digest(html) == new, "the build after a kill differs from a cold build of the same inputs"
+    assert tree_digest(html) == new, "the build after a kill differs from a cold build of the same inputs"
     assert_clean_after_build(root)
 
 
@@ -181,7 +175,7 @@ def test_two_concurrent_builds_serialise_and_the_site_never_disappears(toy, tmp_
     assert all(code == 0 for code, _ in results.values()), results
     assert any("waiting for another build" in out for _, out in results.values()), results
     assert not missing, f"_build/html/index.html was missing {len(missing)} times during the builds"
-    assert digest(html) == toy[2]
+    assert tree_digest(html) == toy[2]
     assert_clean_after_build(root)
 
 
@@ -231,7 +225,7 @@ def test_damaged_build_dir_is_repaired(toy, tmp_path, name):
     code, out = cli(root)
     assert code == 0, out
     assert "Traceback" not in out and "Error" not in out.replace("BUILD FAILED", ""), out
-    assert digest(root / "_build/html") == toy[1], f"after '{name}' the site is not the clean build's"
+    assert tree_digest(root / "_build/html") == toy[1], f"after '{name}' the site is not the clean build's"
     assert_clean_after_build(root)
     code, out = cli(root)
     assert code == 0 and "up to date" in out, out
@@ -256,7 +250,7 @@ def test_kernel_that_exits_fails_its_section_by_name(toy, tmp_path):
     assert "section 'maybe-fail'" in out and "the kernel died" in out and "cell" in out, out
     assert "Traceback" not in out
     assert time.monotonic() - t < 90
-    assert digest(root / "_build/html") == toy[1]
+    assert tree_digest(root / "_build/html") == toy[1]
     assert_no_leftover_processes(root)
 
 
@@ -267,7 +261,7 @@ def test_hung_section_times_out_by_name(toy, tmp_path):
     code, out = cli(root, "--set", "hang=600", timeout=120)
     assert code == 1, out
     assert "section 'maybe-fail'" in out and "timed out after 4 s" in out and "cell" in out, out
-    assert digest(root / "_build/html") == toy[1]
+    assert tree_digest(root / "_build/html") == toy[1]
     assert_no_leftover_processes(root)
 
 
@@ -278,7 +272,7 @@ def test_ctrl_c_stops_promptly_with_one_line(toy, tmp_path):
     assert code == 130, out
     assert time.monotonic() - t < 6 + 2, f"Ctrl-C took {time.monotonic() - t - 6:.1f} s (more than 2 s)"
     assert "Traceback" not in out and out.strip().splitlines()[-1].startswith("interrupted"), out
-    assert digest(root / "_build/html") == toy[1]
+    assert tree_digest(root / "_build/html") == toy[1]
     assert_no_leftover_processes(root)
 
 
@@ -292,7 +286,7 @@ def test_unwritable_build_dir_is_one_line(toy, tmp_path):
     finally:
         os.chmod(root / "_build/.cache", 0o755)
     assert code == 1 and "BUILD FAILED" in out and "Traceback" not in out, out
-    assert digest(root / "_build/html") == toy[1]
+    assert tree_digest(root / "_build/html") == toy[1]
 
 
 def test_tightened_schema_is_applied_again(toy, tmp_path):
@@ -305,7 +299,7 @@ def test_tightened_schema_is_applied_again(toy, tmp_path):
     code, out = cli(root)
     assert code == 1, out
     assert "data/nerve/studies.csv, row 1 (line 2), column 'n_animals': expected a value ≤ 1" in out, out
-    assert digest(root / "_build/html") == toy[1]
+    assert tree_digest(root / "_build/html") == toy[1]
 
 
 # --- the real book: Ctrl-C at each phase, and a reader during a rebuild ------------------------------
@@ -340,7 +334,7 @@ def interrupt_real_build(root: Path, when: str, timeout=600) -> tuple[int, str, 
     """Start a CLI build of `root` in its own process group, send SIGINT to the group (as a terminal's
     Ctrl-C does) once `when` holds — 'execute': a section has finished and others run; 'sphinx':
     Jupyter Book is running — and return (exit code, output, seconds from SIGINT to exit)."""
-    env = {k: v for k, v in os.environ.items() if k != "EVIDENCE_BOOK_FAULT"}
+    env = {k: v for k, v in os.environ.items() if k != FAULT}
     env["MPLBACKEND"] = "Agg"
     force = ["--force"] if when == "execute" else []  # every section runs: others run when one has finished
     p = subprocess.Popen([PY, "-m", "evidence_book", "build", "--root", str(root), *force], cwd=root, env=env,
@@ -381,7 +375,7 @@ def real_copy(book, tmp_path):
 @pytest.mark.parametrize("when", ["execute", "sphinx"])
 def test_ctrl_c_during_a_real_build_stops_within_2_s_and_keeps_the_site(real_copy, when):
     root = real_copy
-    old, tmp_before = digest(root / "_build/html"), _tmp_dirs()
+    old, tmp_before = tree_digest(root / "_build/html"), _tmp_dirs()
     edit_data(root)  # new inputs: the interrupted build would have published a different site
     code, out, took = interrupt_real_build(root, when)
     assert code == 130, f"exit {code}:\n{out}"
@@ -390,13 +384,13 @@ def test_ctrl_c_during_a_real_build_stops_within_2_s_and_keeps_the_site(real_cop
     said = [ln for ln in out.splitlines() if "interrupt" in ln.lower()]
     assert said == ["interrupted; the previously published site in _build/html is unchanged."], out
     assert out.strip().splitlines()[-1] == said[0] and "Traceback" not in out and "Error" not in out, out
-    assert digest(root / "_build/html") == old, "the published site changed"
+    assert tree_digest(root / "_build/html") == old, "the published site changed"
     assert_no_leftover_processes(root, wait=2.0)
     assert not _work_leftovers(root), _work_leftovers(root)
     assert not (_tmp_dirs() - tmp_before), "the interrupted build left temporary directories"
     code, out = cli(root)  # and the book builds again at once, with the new inputs
     assert code == 0 and "Traceback" not in out, out
-    assert digest(root / "_build/html") != old and not _work_leftovers(root)
+    assert tree_digest(root / "_build/html") != old and not _work_leftovers(root)
 
 
 def test_a_reader_of_the_real_site_never_sees_a_missing_or_partial_file_during_a_rebuild(real_copy):
@@ -405,8 +399,7 @@ def test_a_reader_of_the_real_site_never_sees_a_missing_or_partial_file_during_a
     of the old site or of the new one (never missing, empty or half-written)."""
     root = real_copy
     html = root / "_build/html"
-    old = {p.relative_to(html).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-           for p in html.rglob("*") if p.is_file()}
+    old = file_digests(html)
     watched = sorted(k for k in old if k.endswith((".html", ".css", ".js", ".svg", ".png")))
     edit_data(root)
     seen: list[tuple[str, str | None]] = []
@@ -430,8 +423,7 @@ def test_a_reader_of_the_real_site_never_sees_a_missing_or_partial_file_during_a
         stop.set()
         t.join()
     assert code == 0, out
-    new = {p.relative_to(html).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-           for p in html.rglob("*") if p.is_file()}
+    new = file_digests(html)
     assert new != old, "the rebuild changed nothing: the test saw no swap"
     both = set(old) & set(new)
     missing = [rel for rel, h in seen if h is None and rel in both]

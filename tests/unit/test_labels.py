@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evidence_book.labels import format_p, pretty, study_label, study_labels
+from evidence_book.labels import author_year, format_p, pretty, study_label, study_labels
 
 
 def test_format_p_at_three_and_four_decimals():
@@ -17,6 +17,15 @@ def test_study_labels_are_first_author_and_year():
     df = pd.DataFrame({"study_id": ["a2020", "b2021"], "first_author": ["Ab", "Bc"], "year": [2020, 2021]})
     assert list(study_label(df)) == ["Ab 2020", "Bc 2021"]
     assert study_labels(df).to_dict() == {"a2020": "Ab 2020", "b2021": "Bc 2021"}
+    assert author_year("Ab", 2020) == author_year("Ab", "2020") == "Ab 2020"
+
+
+def test_a_study_label_is_missing_where_its_author_or_year_is():
+    df = pd.DataFrame({"first_author": pd.array(["Ab", None, "Cd"], dtype="string"),
+                       "year": pd.array([2020, 2021, None], dtype="Int64")}, index=[5, 6, 7])
+    label = study_label(df)
+    assert label.index.tolist() == [5, 6, 7] and label.dtype == "string"
+    assert label[5] == "Ab 2020" and pd.isna(label[6]) and pd.isna(label[7])
 
 
 def test_pretty_spells_out_slugs():

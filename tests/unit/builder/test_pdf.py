@@ -7,7 +7,7 @@ import json
 import yaml
 
 from conftest import REPO
-from evidence_book.builder import site
+from evidence_book.hashing import files_hash
 from evidence_book.builder.cache import Cache
 from evidence_book.builder.pdf import LINK_CLASS, PDF, Entry, book_order, site_additions
 
@@ -29,7 +29,7 @@ def _book(tmp_path):
 
 def test_the_home_page_links_the_pdf_made_from_these_files(tmp_path):
     files, cache, build_dir = _book(tmp_path)
-    cache.set("pdf", {"site": site.fingerprint(files), "pages": 3,
+    cache.set("pdf", {"site": files_hash(files), "pages": 3,
                       "sha256": hashlib.sha256((build_dir / PDF).read_bytes()).hexdigest()})
     extra = site_additions(tmp_path, cache, files)
     assert extra[f"_extra/{PDF}"] == (build_dir / PDF).read_bytes()
@@ -41,9 +41,9 @@ def test_the_home_page_links_the_pdf_made_from_these_files(tmp_path):
 def test_no_link_to_a_stale_missing_or_altered_pdf(tmp_path):
     files, cache, build_dir = _book(tmp_path)
     digest = hashlib.sha256((build_dir / PDF).read_bytes()).hexdigest()
-    cache.set("pdf", {"site": site.fingerprint({**files, "a.md": b"# A, edited\n"}), "sha256": digest})
+    cache.set("pdf", {"site": files_hash({**files, "a.md": b"# A, edited\n"}), "sha256": digest})
     assert site_additions(tmp_path, cache, files) == {}  # made from other files
-    cache.set("pdf", {"site": site.fingerprint(files), "sha256": digest})
+    cache.set("pdf", {"site": files_hash(files), "sha256": digest})
     (build_dir / PDF).write_bytes(b"%PDF-1.7 altered")
     assert site_additions(tmp_path, cache, files) == {}
     (build_dir / PDF).unlink()
@@ -56,7 +56,7 @@ def test_a_notebook_home_page_gets_the_link_as_a_last_cell(tmp_path):
     nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": "# Home"}], "metadata": {},
           "nbformat": 4, "nbformat_minor": 5}
     files = {"intro.ipynb": json.dumps(nb).encode(), "a.md": b"# A\n"}
-    cache.set("pdf", {"site": site.fingerprint(files),
+    cache.set("pdf", {"site": files_hash(files),
                       "sha256": hashlib.sha256((build_dir / PDF).read_bytes()).hexdigest()})
     cells = json.loads(site_additions(tmp_path, cache, files)["intro.ipynb"])["cells"]
     assert len(cells) == 2 and LINK_CLASS in cells[-1]["source"]

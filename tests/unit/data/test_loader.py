@@ -1,27 +1,20 @@
-"""Tests of evidence_book.data.loader on small files written by the test (no build)."""
+"""Tests of evidence_book.data.loader (typing, validation, cross-file rules) on small files written by
+the test (no build); reading bytes into text cells is tests/unit/data/test_raw.py."""
 from __future__ import annotations
 
 import pytest
 
 from conftest import REPO
-from evidence_book.data.loader import DataError, cross_file, load_table, validate_all
+from evidence_book.data.loader import cross_file, load_table, validate_all
+from evidence_book.data.raw import DataError
 from evidence_book.data.schemas import BY_NAME
-
-
-def book_with(tmp_path, rel: str, text: str):
-    """A root with data/ holding only the one file (enough for load_table)."""
-    p = tmp_path / rel
-    p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_text(text, encoding="utf-8")
-    (tmp_path / "sections.yml").write_text("sections: []\n")
-    return tmp_path
 
 
 PIO_HEADER = "element,description,source,location,quote,note\n"
 
 
-def test_typed_columns_and_empty_cells(tmp_path):
-    root = book_with(tmp_path, "data/nerve/pio.csv", PIO_HEADER + "P,rats,s,l,,\nI,secretome,s,l,,why\n")
+def test_typed_columns_and_empty_cells(book_with):
+    root = book_with("data/nerve/pio.csv", PIO_HEADER + "P,rats,s,l,,\nI,secretome,s,l,,why\n")
     df = load_table("nerve", "pio", root=root)
     assert list(df["element"]) == ["P", "I"]
     assert df["quote"].isna().all() and df.loc[1, "note"] == "why"
@@ -33,25 +26,25 @@ def test_typed_columns_and_empty_cells(tmp_path):
     (PIO_HEADER.replace("description", "descr"), "line 1: missing column(s) 'description'"),
     (PIO_HEADER + ",rats,s,l,,\n", "row 1 (line 2), column 'element': a value is required"),
 ])
-def test_errors_name_file_row_and_column(tmp_path, text, message):
-    root = book_with(tmp_path, "data/nerve/pio.csv", text)
+def test_errors_name_file_row_and_column(book_with, text, message):
+    root = book_with("data/nerve/pio.csv", text)
     with pytest.raises(DataError, match=r"data/nerve/pio\.csv") as e:
         load_table("nerve", "pio", root=root)
     assert message in str(e.value)
 
 
-def test_a_quoted_field_spanning_lines_keeps_the_line_numbers(tmp_path):
-    root = book_with(tmp_path, "data/nerve/pio.csv", PIO_HEADER + 'P,"two\nlines",s,l,,\n,x,s,l,,\n')
+def test_a_quoted_field_spanning_lines_keeps_the_line_numbers(book_with):
+    root = book_with("data/nerve/pio.csv", PIO_HEADER + 'P,"two\nlines",s,l,,\n,x,s,l,,\n')
     with pytest.raises(DataError, match=r"row 2 \(line 4\), column 'element'"):
         load_table("nerve", "pio", root=root)
 
 
-def test_bool_and_number_columns_reject_other_words(tmp_path):
+def test_bool_and_number_columns_reject_other_words(book_with):
     t = BY_NAME[("aasc", "trials")]
     header = ",".join(c.name for c in t.columns)
     row = {c.name: "" for c in t.columns} | {"study_id": "x2020", "first_author": "X", "year": "2020",
                                                "randomized": "perhaps", "n_patients": "ten", "source": "s", "location": "l"}
-    root = book_with(tmp_path, "data/aasc/trials.csv", header + "\n" + ",".join(row[c.name] for c in t.columns) + "\n")
+    root = book_with("data/aasc/trials.csv", header + "\n" + ",".join(row[c.name] for c in t.columns) + "\n")
     with pytest.raises(DataError) as e:
         load_table("aasc", "trials", root=root)
     assert "column 'randomized': expected true or false, got 'perhaps'" in str(e.value)
@@ -69,22 +62,6 @@ def test_a_study_missing_a_jbi_item_is_named_with_the_items_expected():
     frames[("nerve", "jbi")] = jbi.drop(index=jbi.index[(jbi["study_id"] == study) & (jbi["item"] == "Q13")])
     errors = cross_file(frames)
     assert errors == [f"data/nerve/jbi.csv: study '{study}' has 12 JBI items, expected 13 (Q1–Q13)"]
-
-
-def test_an_older_file_without_todays_columns_reads_when_not_strict_and_conforms():
-    from evidence_book.data.loader import conform, parse_raw
-
-    pio = BY_NAME[("nerve", "pio")]
-    old = b"element,description,source,location\nP,rats,s,l\n"
-    with pytest.raises(DataError, match="missing column"):
-        parse_raw(pio, old)
-    assert list(parse_raw(pio, old, strict=False).columns) == ["element", "description", "source", "location"]
-    data, added = conform(pio, old)
-    assert added == ["quote", "note"]
-    df = parse_raw(pio, data)
-    assert list(df.iloc[0]) == ["P", "rats", "s", "l", "", ""]
-    assert conform(pio, data) == (data, [])  # today's file is left as it is
-    assert conform(pio, b"\0binary") == (b"\0binary", [])  # unreadable: loading it says why
 
 
 def test_memo_rechecks_only_the_edited_file_and_still_finds_its_errors(tmp_path, monkeypatch):
@@ -112,31 +89,18 @@ def test_memo_rechecks_only_the_edited_file_and_still_finds_its_errors(tmp_path,
     assert coerced == ["data/nerve/jbi.csv"]
 
 
-# --- scale: line map, row limits, duplicates in linear time -----------------------------------------
-
-def test_the_line_map_is_shared_not_copied_by_pandas(tmp_path):
-    # pandas deep-copies attrs into every result; a list of 300,000 line numbers copied at each
-    # operation made a 50 MB file take minutes (and sections on large tables quadratic)
-    import copy
-
-    root = book_with(tmp_path, "data/nerve/pio.csv", PIO_HEADER + 'P,"two\nlines",s,l,,\nI,x,s,l,,\n')
-    df = load_table("nerve", "pio", root=root)
-    lines = df.attrs["lines"]
-    assert [lines[0], lines[1]] == [2, 4] and len(lines) == 2
-    assert copy.deepcopy(df.attrs)["lines"] is lines
-    assert df[df["element"] == "I"].attrs["lines"] is lines
-
+# --- scale: row limits, duplicates in linear time -----------------------------------------
 
 def pio_rows(n: int) -> str:
     return PIO_HEADER + "".join(f"E{i},d,s,l,,\n" for i in range(n))
 
 
-def test_a_table_over_its_declared_rows_is_refused_with_its_size(tmp_path, monkeypatch):
+def test_a_table_over_its_declared_rows_is_refused_with_its_size(book_with, monkeypatch):
     from dataclasses import replace
 
     table = BY_NAME[("nerve", "pio")]
     monkeypatch.setitem(BY_NAME, ("nerve", "pio"), replace(table, max_rows=3))
-    root = book_with(tmp_path, "data/nerve/pio.csv", pio_rows(5))
+    root = book_with("data/nerve/pio.csv", pio_rows(5))
     size = (root / "data/nerve/pio.csv").stat().st_size / 1e6
     with pytest.raises(DataError) as e:
         load_table("nerve", "pio", root=root)
@@ -167,23 +131,11 @@ def test_every_declared_limit_holds_the_real_data_and_the_measured_synthetic_rev
             assert len(load_table(t.review, t.name, root=REPO)) <= t.max_rows
 
 
-def test_a_file_over_the_byte_cap_is_not_read(tmp_path, monkeypatch):
-    from evidence_book.data import loader
-
-    root = book_with(tmp_path, "data/nerve/pio.csv", pio_rows(50))
-    monkeypatch.setattr(loader, "MAX_FILE_MB", 0.0001)
-    monkeypatch.setattr(loader.pd, "DataFrame", None)  # proof that nothing is parsed
-    with pytest.raises(DataError) as e:
-        load_table("nerve", "pio", root=root)
-    assert str(e.value) == ("data/nerve/pio.csv: 0.0 MB, larger than the 0.0001 MB a data file may be "
-                            "(MAX_FILE_MB in evidence_book/data/schemas.py); not read")
-
-
-def test_a_flood_of_duplicates_is_capped_and_its_size_still_told(tmp_path):
+def test_a_flood_of_duplicates_is_capped_and_its_size_still_told(book_with):
     from evidence_book.data.loader import MAX_REPORTED
 
     n = 5_000  # every row a repeat of row 1 except the first
-    root = book_with(tmp_path, "data/nerve/pio.csv", PIO_HEADER + "P,d,s,l,,\n" * n)
+    root = book_with("data/nerve/pio.csv", PIO_HEADER + "P,d,s,l,,\n" * n)
     with pytest.raises(DataError) as e:
         load_table("nerve", "pio", root=root)
     lines = str(e.value).splitlines()
@@ -192,16 +144,17 @@ def test_a_flood_of_duplicates_is_capped_and_its_size_still_told(tmp_path):
     assert f"data/nerve/pio.csv: … and {n - 1 - MAX_REPORTED:,} more duplicate rows or keys" in lines
 
 
-def test_duplicate_checks_grow_linearly_with_the_rows(tmp_path):
+def test_duplicate_checks_grow_linearly_with_the_rows(book_with, tmp_path):
     """Validation of 8× the rows costs far less than 64× (quadratic) — CPU time, best of two."""
     import time
 
-    from evidence_book.data.loader import check, coerce, read_raw
+    from evidence_book.data.loader import check, coerce
+    from evidence_book.data.raw import read_raw
 
     table = BY_NAME[("nerve", "pio")]
 
     def cost(n):
-        root = book_with(tmp_path / str(n), "data/nerve/pio.csv", PIO_HEADER + "P,d,s,l,,\n" * n)
+        root = book_with("data/nerve/pio.csv", PIO_HEADER + "P,d,s,l,,\n" * n, root=tmp_path / str(n))
         best = float("inf")
         for _ in range(2):
             t = time.process_time()

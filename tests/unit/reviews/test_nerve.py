@@ -16,6 +16,13 @@ def test_score_mismatches_keeps_only_differences():
     assert nerve.score_mismatches(scores)["study_id"].tolist() == ["b"]
 
 
+def test_score_mismatch_sentences_name_the_study_and_both_scores():
+    mismatch = pd.DataFrame({"first_author": ["Chen"], "year": pd.array([2024], dtype="Int64"),
+                             "jbi_score_stated": pd.array([10], dtype="Int64"), "score_counted": [9]})
+    assert nerve.score_mismatch_sentences(mismatch) == ["Chen 2024: the review prints 10/13, its answers count 9/13."]
+    assert nerve.score_mismatch_sentences(mismatch.iloc[:0]) == []
+
+
 def test_weight_midpoints_and_measures_per_study():
     studies = pd.DataFrame({"weight_min_g": pd.array([200, None], dtype="Float64"),
                             "weight_max_g": pd.array([300, None], dtype="Float64")})

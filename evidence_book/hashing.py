@@ -1,6 +1,7 @@
-"""Content hashes of files and trees: the one way the builder decides whether something changed.
+"""Content hashes of files and trees: the one way the book decides whether something changed (the
+builder's cache and stamp, the staged site, data versions and the package source of What changed).
 
-Imports only the standard library: the no-op build path (`stamp`) uses it before anything heavy.
+Imports only the standard library: the no-op build path (`builder.stamp`) uses it before anything heavy.
 """
 from __future__ import annotations
 
@@ -41,11 +42,21 @@ def walk_files(root: Path, skip_dirs=frozenset(), suffixes=None) -> list[Path]:
     return out
 
 
-def tree_hash(root: Path, skip_dirs=frozenset(), suffixes=None) -> str:
-    """One hash of the names and bytes of every file `walk_files` finds."""
-    root = Path(root)
+def _named_contents_hash(items) -> str:
+    """One hash of (name, bytes) pairs in the order given: each name, a NUL, the SHA-256 of its bytes."""
     h = hashlib.sha256()
-    for p in walk_files(root, skip_dirs, suffixes):
-        h.update(p.relative_to(root).as_posix().encode() + b"\0")
-        h.update(hashlib.sha256(p.read_bytes()).digest())
+    for name, data in items:
+        h.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
     return h.hexdigest()
+
+
+def files_hash(files: dict[str, bytes]) -> str:
+    """One hash of a set of files held in memory ({name: bytes}), in name order: a rename is a change."""
+    return _named_contents_hash((name, files[name]) for name in sorted(files))
+
+
+def tree_hash(root: Path, skip_dirs=frozenset(), suffixes=None) -> str:
+    """One hash of the names and bytes of every file `walk_files` finds (read one at a time)."""
+    root = Path(root)
+    return _named_contents_hash((p.relative_to(root).as_posix(), p.read_bytes())
+                                for p in walk_files(root, skip_dirs, suffixes))

@@ -272,7 +272,9 @@ def percent_of(claim, df, table) -> Result:
 def pooled(claim, df, table) -> Result:
     """A pooled estimate across studies (one mean difference and p-value for several studies) needs a
     quantitative synthesis. The review's own statement of its methods (one row of `table`, the value in
-    `column`) decides whether it did one: if it says none, the pooled number has no basis in the review."""
+    `column`) decides whether it did one: if it says none, the pooled number has no basis in the review.
+    That makes it unsupported, not contradicted: no printed value refutes the number itself, so the
+    verdict is `cannot_check`, with the reason (a source the review lacks is not an error of arithmetic)."""
     row, rows = _one_row(df, claim, table)
     col = claim_text(claim, "column") or "value"
     if col not in row.index or pd.isna(row[col]):
@@ -284,8 +286,7 @@ def pooled(claim, df, table) -> Result:
     if said in FALSE_WORDS or said in ("none", "not done"):
         arith = (f"a pooled estimate across studies ({stated}) needs a meta-analysis; the review says “{quote}”{where}: "
                  "no pooled analysis, and its tables give no values to pool")
-        return Result("does_not_hold", "no pooled analysis", f"pooled estimate against {table}", arith,
-                      rows=list(rows.index))
+        raise CannotCheck(f"unsupported: {arith}; no printed value contradicts the number itself", rows=list(rows.index))
     if said in TRUE_WORDS:
         raise CannotCheck(f"the review reports a pooled analysis (“{quote}”), but its pooled values are not in the data")
     raise CannotCheck(f"cannot read '{row[col]}' in {table} as done or not done")

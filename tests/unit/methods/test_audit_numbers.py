@@ -129,11 +129,12 @@ def test_total_against_the_parts_printed_beside_it():
     assert run(rule="sum", table="", condition="parts=7 plus 8", claimed_value="15").verdict == "cannot_check"
 
 
-def test_pooled_estimate_without_a_pooled_analysis():
-    # "mean difference +20.5% (p < 0.01)" over nine studies; the review says it did no meta-analysis
+def test_pooled_estimate_without_a_pooled_analysis_is_unsupported_not_contradicted():
+    # "mean difference +20.5% (p < 0.01)" over nine studies; the review says it did no meta-analysis: the number
+    # has no basis in the review, but no printed value refutes it → cannot be checked, and the reason says why
     c = dict(rule="pooled", table="t/methods", column="value", claimed_value="+20.5%")
     r = run(**c, filter="item=meta_analysis")
-    assert r.verdict == "does_not_hold"
+    assert r.verdict == "cannot_check" and r.arithmetic.startswith("unsupported: ")
     assert "“the lack of meta-analysis” (§4)" in r.arithmetic and "+20.5%" in r.arithmetic
     # a review that did pool: the pooled value itself is not in the data → cannot check; an unreadable value too
     assert run(**c, filter="item=meta_analysis_other").verdict == "cannot_check"

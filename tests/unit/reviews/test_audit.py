@@ -111,9 +111,12 @@ def aasc_audit():
     ("aasc-c225", "cannot_check", "notation slip"),
     # Figure 14 shows a control group for Sadri [31], single-arm per Table 1
     ("aasc-c328", "does_not_hold", "[31] sadri2022: no supporting row"),
-    # Table 2 stroke "(computer blocks)" vs Table 1 "Simple 1:1 … Randomization"
-    # "computer blocks" vs "simple 1:1 randomization": wording about the same randomisation, not a number
-    ("aasc-c411", "cannot_check", "not a contradiction"),
+    # Table 2 stroke "(computer blocks)" vs Table 1 "Simple 1:1 … Randomization": block ≠ simple randomisation
+    ("aasc-c411", "does_not_hold", "not: decelisruiz2022"),
+    # "RoB 2 … (nine studies)": Table 1 has 10 randomised controlled trials (11 with lu2020, randomised between doses)
+    ("aasc-c17", "does_not_hold", "→ 10–11 ≠ 9"),
+    # "ROBINS-I for non-randomized designs (13 studies)": Table 1 has 11 non-randomised (12 with lu2020)
+    ("aasc-c18", "does_not_hold", "→ 11–12 ≠ 13"),
     # "Crohn's Disease: Three studies": §3.2.4 says Maciel [20] treated patients without Crohn's disease → 2
     ("aasc-c33", "does_not_hold", "2 rows (panes2016, garciaolmo2022) ≠ 3"),
     # "1 triple-blind RCT": exactly one (sadri2023) — the words hold; "3 open-label" does not (lu2020 double-blind)
@@ -156,7 +159,11 @@ def nerve_audit() -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("cid, expected", [
-    ("nerve-c06", "does_not_hold"),   # a pooled +20.5% (p < 0.01) while the review says it did no meta-analysis
+    ("nerve-c06", "cannot_check"),    # a pooled +20.5% (p < 0.01) with no meta-analysis: unsupported, not refuted
+    ("nerve-c50", "does_not_hold"),   # chen2024's Table 2 instruments name no SFI or walking test (its 6-week result is TGT)
+    ("nerve-c58", "cannot_check"),    # prautsch2020's histology could show fibre diameter: Table 2 is silent, no contradiction
+    ("nerve-c107", "cannot_check"),   # prautsch2020 lists SFI without a result; margiana2019 names no index
+    ("nerve-c86", "does_not_hold"),   # 'models of neurotmesis': liu2019 is a spinal cord injury model
     ("nerve-c09", "cannot_check"),    # 12 studies surely histological, yu2021's nerve length may be: 12–13, 12 inside
     ("nerve-c05", "cannot_check"),    # Table 2 lists SFI for all nine; where it gives no result, silence is no contradiction
     ("nerve-c45", "cannot_check"),    # fu2019's Table 2 row names no secretome: 'all show secretomes …' undecided there
@@ -173,9 +180,9 @@ def test_nerve_verdicts_worked_by_hand(cid, expected):
 
 def test_repeated_errors_point_to_their_root():
     result = nerve_audit().set_index("claim_id")
-    assert result.at["nerve-c10", "root_claim_id"] == "nerve-c06"      # the other pooled figures
     assert result.at["nerve-c117", "root_claim_id"] == "nerve-c63"     # ref 53 cited again in §4
-    assert result.at["nerve-c06", "root_claim_id"] == ""
+    assert result.at["nerve-c86", "root_claim_id"] == "nerve-c110"     # the spinal cord study again, in the scope
+    assert result.at["nerve-c63", "root_claim_id"] == ""
 
 
 AUDIT = pd.DataFrame({

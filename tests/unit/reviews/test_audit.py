@@ -68,13 +68,21 @@ def test_total_animals_claim_follows_the_data(tmp_path):
     ("nerve", "nerve-c60", "holds"),           # a citation list is not a count
     ("nerve", "nerve-c61", "holds"),           # "in certain studies [..]" is not "only these"
     ("nerve", "nerve-c53", "holds"),           # "one study … [52]" is an example
-    ("nerve", "nerve-c64", "cannot_check"),    # cong2025 coded exosomes from this very sentence
+    ("nerve", "nerve-c64", "does_not_hold"),   # liu2019 is a spinal cord study; cong2025 (coded from it) left out
     ("nerve", "nerve-c31", "does_not_hold"),   # "always exceeding" 9 while two studies score 9
 ])
 def test_issue_examples(review, cid, expected):
     result = audit.audit_review(review, root=REPO).set_index("claim_id")
     assert result.at[cid, "verdict"] == expected
     assert result.at[cid, "arithmetic"]
+
+
+def test_a_value_coded_from_the_sentence_never_decides_it():
+    # cong2025 was coded 'exosomes' from nerve-c64's own sentence: it neither supports nor contradicts it;
+    # the verdict comes from the other cited studies (liu2019, a spinal cord model, cited for sciatic nerves)
+    row = audit.audit_review("nerve", root=REPO).set_index("claim_id").loc["nerve-c64"]
+    assert "[47] cong2025: coded from this sentence" in row["arithmetic"]
+    assert row["recomputed_value"] == "3/5" and "[48] liu2019: no supporting row" in row["arithmetic"]
 
 
 def test_one_discrepancy_counted_once():

@@ -125,8 +125,8 @@ def aasc_audit():
     ("aasc-c17", "does_not_hold", "→ 10–11 ≠ 9"),
     # "ROBINS-I for non-randomized designs (13 studies)": Table 1 has 11 non-randomised (12 with lu2020)
     ("aasc-c18", "does_not_hold", "→ 11–12 ≠ 13"),
-    # "Crohn's Disease: Three studies": §3.2.4 says Maciel [20] treated patients without Crohn's disease → 2
-    ("aasc-c33", "does_not_hold", "2 rows (panes2016, garciaolmo2022) ≠ 3"),
+    # "Crohn's Disease: Three studies": the review's own group restated; its loose label is no miscount
+    ("aasc-c33", "cannot_check", "mislabelled group rather than a miscount"),
     # "1 triple-blind RCT": exactly one (sadri2023) — the words hold; "3 open-label" does not (lu2020 double-blind)
     ("aasc-c103", "holds", "1 row (sadri2023) = 1"),
     ("aasc-c104", "does_not_hold", "2 rows (sadri2022, chen2024) ≠ 3"),

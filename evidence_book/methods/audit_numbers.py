@@ -186,7 +186,7 @@ def greater(claim, df, table) -> Result:
     claim that the rounding alone could make true or false cannot be decided."""
     row, rows = _one_row(df, claim, table)
     (a, ha), (b, hb) = _pair_printed(row, claim_text(claim, "column"), table)
-    want = claim_text(claim, "claimed_value").lower() in ("true", "yes")
+    want = claim_text(claim, "claimed_value").lower() in TRUE_WORDS
     got = a > b
     arith = f"{fmt(a)} {'>' if got else '≤'} {fmt(b)}"
     how = f"comparison of {claim_text(claim, 'column')} in {table}"

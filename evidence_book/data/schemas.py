@@ -100,7 +100,10 @@ TABLES = [
         Col("n_animals", "int", min=0, doc="animals in the study (Table 2 N)"),
         Col("species"), Col("sex", allowed=("male", "female", "both")),
         Col("weight_min_g", "float", min=0), Col("weight_max_g", "float", min=0),
-        Col("age_text"), Col("cell_source"), Col("secretome_type"), Col("injury_model"),
+        Col("age_text"), Col("cell_source"),
+        Col("source_cell_type", allowed=("mesenchymal_stem_cell", "schwann_cell"),
+            doc="the kind of cell the product comes from, as Table 2 names it (empty where it does not say)"),
+        Col("secretome_type"), Col("injury_model"),
         Col("jbi_score_stated", "int", min=0, max=13, doc="JBI score the review prints (out of 13)"),
     ], key=("study_id",), max_rows=MEASURED_STUDIES),
     T("nerve", "jbi", "JBI critical-appraisal answers, one row per study × item (review Table 3).", [

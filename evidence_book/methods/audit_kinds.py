@@ -21,10 +21,12 @@ import pandas as pd
 
 from evidence_book.methods.audit_citations import cites, mentions
 from evidence_book.methods.audit_numbers import (
-    change, claimed_number, difference, granularity, greater, parts, percent_of, pooled, pvalue,
+    change, claimed_number, difference, granularity, greater, parts, percent_of, pooled,
 )
+from evidence_book.methods.audit_pvalues import pvalue
 from evidence_book.methods.audit_rules import (
-    CannotCheck, Result, claim_text, compare, format_value, recompute, select, silent, unreported,
+    CannotCheck, Result, claim_text, compare, format_value, parse_conditions, recompute, select, silent,
+    unreported,
 )
 from evidence_book.methods.audit_text import circular_rows, fmt, listed, row_label, row_labels
 
@@ -69,7 +71,7 @@ def _basic(claim, tables, table) -> Result:
         arith = f"{len(ids)} distinct" + (f" ({', '.join(ids)})" if len(ids) <= 15 else "")
     elif rule == "all":
         good = select(rows, claim.get("condition"), table)
-        bad = row_labels(rows, rows.index.difference(good.index))
+        bad = _failing(rows, rows.index.difference(good.index), claim.get("condition"))
         arith = f"{len(good)} of {len(rows)} satisfy {claim_text(claim, 'condition')}" + (f"; not: {listed(bad)}" if bad else "")
     elif rule == "range":
         arith = f"observed {shown.replace('-', '–')}"
@@ -91,6 +93,19 @@ def _basic(claim, tables, table) -> Result:
     else:
         arith += f" {'=' if ok else '≠'} {claimed}"
     return Result("holds" if ok else "does_not_hold", shown, how, arith, rows=list(rows.index))
+
+
+def _failing(rows, index, condition) -> list[str]:
+    """Each failing row's label with the value that fails: 'zheng2022 (disease = moderate-to-severe CKD)'."""
+    cols = []
+    for c in parse_conditions(condition):  # `followup<baseline` compares two columns: show both
+        cols += [x for x in (c.column, c.value.strip()) if x in rows.columns and x not in cols]
+    out = []
+    for i, label in zip(index, row_labels(rows, index)):
+        vals = [f"{c} = {str(v).lower() if pd.api.types.is_bool(v) else format_value(v)}"
+                if not pd.isna(v := rows.at[i, c]) else f"{c} not reported" for c in cols]
+        out.append(f"{label} ({'; '.join(vals)})" if vals else label)
+    return out
 
 
 def _all_with_unreported(claim, rows, table, claimed) -> None:

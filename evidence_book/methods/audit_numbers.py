@@ -1,4 +1,4 @@
-"""Audit rule kinds about numbers: percent change and ratio, granularity, p-values, comparisons,
+"""Audit rule kinds about numbers: percent change and ratio, granularity, comparisons,
 differences, percentages of two columns, totals against their printed parts, pooled figures (general).
 
 Each kind takes a claim, the DataFrame of its table and the table's name, and returns a `Result`
@@ -13,7 +13,7 @@ import re
 import pandas as pd
 
 from evidence_book.methods.audit_rules import CannotCheck, Result, claim_text, parse_conditions, select
-from evidence_book.methods.audit_text import decimals_of, fmt, p_interval
+from evidence_book.methods.audit_text import decimals_of, fmt
 from evidence_book.values import FALSE_WORDS, TRUE_WORDS
 
 
@@ -154,30 +154,6 @@ def granularity(claim, df, table) -> Result:
     near = sorted(set(near), key=lambda s: abs(float(s.split('= ')[1][:-1]) - pct))[:3]
     arith = ", ".join(near) + f": no whole {'n' if k is not None and 'n' not in lit and not rows_used else 'k'} gives {claimed}%"
     return Result("does_not_hold", "impossible", f"granularity of {claimed}% ({basis})", arith, rows=rows_used)
-
-
-def pvalue(claim, df, table) -> Result:
-    stated = p_interval(claim_text(claim, "claimed_value"))
-    if stated is not None and stated[1] <= stated[0]:  # 'p < 0.000', 'p > 1': no p-value satisfies it
-        return Result("does_not_hold", "impossible", "p-value as printed",
-                      f"{claim_text(claim, 'claimed_value')} admits no p-value (a p-value lies between 0 and 1, above 0)")
-    if not table:
-        raise CannotCheck("no table gives this p-value, and the printed statement itself is a possible p-value")
-    row, rows = _one_row(df, claim, table)
-    col = claim_text(claim, "column") or "p_text"
-    if col not in row.index or pd.isna(row[col]) or not str(row[col]).strip():
-        raise CannotCheck(f"{table} gives no {col} for the selected row")
-    stated, data = p_interval(claim_text(claim, "claimed_value")), p_interval(str(row[col]))
-    if stated is None or data is None:
-        raise CannotCheck(f"cannot read '{claim_text(claim, 'claimed_value')}' or '{row[col]}' as a p-value")
-    (slo, shi), (dlo, dhi) = stated, data
-    arith = f"table: {row[col]}; text: {claim_text(claim, 'claimed_value')}"
-    if dlo >= slo and dhi <= shi:
-        return Result("holds", str(row[col]), f"p-value in {table}", arith + " (consistent)", rows=list(rows.index))
-    if dhi <= slo or dlo >= shi:
-        return Result("does_not_hold", str(row[col]), f"p-value in {table}", arith + " (contradict)", rows=list(rows.index))
-    raise CannotCheck(arith + ": the table is less precise than the text, so it neither confirms nor contradicts it",
-                      rows=list(rows.index))
 
 
 def greater(claim, df, table) -> Result:

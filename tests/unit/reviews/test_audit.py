@@ -146,9 +146,12 @@ def test_aasc_audit_rows_worked_by_hand(aasc_audit, cid, expected, arithmetic):
 
 def test_aasc_unsupported_is_not_contradicted_and_circular_is_not_checked(aasc_audit):
     result = aasc_audit
-    # 100% benefit for stroke and SMA: the count agrees with Table 2, the benefit cannot be recomputed
-    for cid in ("aasc-c306", "aasc-c307"):
-        assert result.at[cid, "verdict"] == "cannot_check"
+    # 100% benefit for SMA: the count agrees with Table 2, the benefit cannot be recomputed (four of the five
+    # died, but a longer life before death could still be a benefit)
+    assert result.at["aasc-c307", "verdict"] == "cannot_check"
+    # stroke: "significant benefits", while §3.5 reports no significant difference in mRS, infarct volume or NIHSS
+    assert result.at["aasc-c306", "verdict"] == "does_not_hold"
+    assert "none reached significance" in result.at["aasc-c306", "arithmetic"]
     for cid in ("aasc-c61", "aasc-c62", "aasc-c72", "aasc-c73"):
         assert result.at[cid, "verdict"] == "holds"
     # PRISMA counts whose only source is the sentence itself
@@ -180,6 +183,11 @@ def nerve_audit() -> pd.DataFrame:
     ("nerve-c130", "does_not_hold"),  # 26,009 'significantly higher' than End-to-EndUCX's 28,821
     ("nerve-c129", "holds"),          # 26,009 > 23,900 (Floleal)
     ("nerve-c110", "does_not_hold"),  # [48] liu2019 is a spinal cord study, cited for sciatic nerves
+    ("nerve-c75", "does_not_hold"),   # thickness p < 0.01 beside diameter p < 0.001 in Table 2; the text says p < 0.001
+    ("nerve-c106", "cannot_check"),   # fu2019's passage prints no stricter level than its p < 0.01: undecided
+    ("nerve-c136", "does_not_hold"),  # 'papilla dermal stem cell (SKP-SC)': Table 2 says skin precursor-derived Schwann cells
+    ("nerve-c138", "does_not_hold"),  # 'secretomes from … mesenchymal stem cells': [40] and [42] are Schwann cell products
+    ("nerve-c20", "cannot_check"),    # ages 2–12 weeks: six studies print no age in weeks, so the ends cannot be refuted
 ])
 def test_nerve_verdicts_worked_by_hand(cid, expected):
     result = nerve_audit().set_index("claim_id")

@@ -134,6 +134,12 @@ def aasc_audit():
     ("aasc-c239", "holds", "between 0.04 and 0.06"),
     # ">950 treated patients": Table 2 gives 535 who received AASCs
     ("aasc-c141", "does_not_hold", "n_aasc = 535, not >950"),
+    # "more than one thousand recipients" (Conclusions): the same 535, and even all 953 patients are fewer
+    ("aasc-c144", "does_not_hold", "n_aasc = 535, not >1000"),
+    # "early chronic kidney disease": the one kidney trial enrolled eGFR 15–44, moderate-to-severe CKD (§3.6)
+    ("aasc-c386", "does_not_hold", "not: zheng2022 (disease = moderate-to-severe chronic kidney disease)"),
+    # "structural restitution … in the post-ischemic brain": infarct volume did not differ (§3.5)
+    ("aasc-c380", "does_not_hold", "table: not significant for infarct volume; text: significant (contradict)"),
     # PRISMA: 62 + 8 + 4 = 74 from the Figure 3 caption; 70 − 24 − 16 − 8 = 22
     ("aasc-c06", "holds", "62 + 8 + 4 = 74 = 74"),
     ("aasc-c146", "holds", "70 − 24 − 16 − 8 = 22 = 22"),
@@ -160,6 +166,7 @@ def test_aasc_unsupported_is_not_contradicted_and_circular_is_not_checked(aasc_a
     # a statement repeated in the methods is the abstract's error, counted once
     for cid in ("aasc-c149", "aasc-c150"):
         assert result.at[cid, "root_claim_id"] == "aasc-c04"
+    assert result.at["aasc-c144", "root_claim_id"] == "aasc-c141"  # one conflation of patients and recipients
 @functools.lru_cache(maxsize=1)
 def _nerve_audit():
     return audit.audit_review("nerve", root=REPO)

@@ -151,6 +151,8 @@ TABLES = [
         Col("indication_group", doc="the row of review Table 2 the trial belongs to"),
         Col("n_patients", "int", min=0), Col("n_aasc", "int", min=0), Col("n_control", "int", min=0),
         Col("phase"),
+        Col("follow_up_text", doc="the follow-up as the review's per-trial text states it (empty where it states none)"),
+        Col("follow_up_weeks", "float", min=0, doc="the longest follow-up that text states, in weeks (months × 52/12)"),
         Col("disease", doc="the condition treated, as the review's per-trial text (§3.2–3.9) describes the patients"),
     ], key=("study_id",)),
     T("aasc", "indications", "Clinical response by indication as published (review Table 2).", [

@@ -165,3 +165,18 @@ def test_duplicate_checks_grow_linearly_with_the_rows(book_with, tmp_path):
 
     small, large = cost(20_000), cost(160_000)
     assert large < 24 * small, f"20,000 rows {small:.2f} s, 160,000 rows {large:.2f} s"
+
+
+def test_follow_up_of_a_trial_read_from_the_text_not_the_caption():
+    """chen2024's follow-up in weeks is the number §3.8 states (read here from the seed with a regex), not the
+    Figure 16 caption's 24 weeks that the audit checks against it."""
+    import re
+
+    seed = next((REPO.parent / "shared" / "seeds").glob("004_*.txt"), None)
+    if seed is None:
+        pytest.skip("seed 004 not on this machine")
+    stated = float(re.search(r"Over a follow-up period of (\d+) weeks", seed.read_text(encoding="utf-8")).group(1))
+    caption = re.search(r"Figure 16\. Changes in WOMAC scores from baseline to (\d+) weeks", seed.read_text(encoding="utf-8"))
+    trials = load_table("aasc", "trials", root=REPO).set_index("study_id")
+    assert trials.at["chen2024", "follow_up_weeks"] == stated
+    assert caption and float(caption.group(1)) != stated

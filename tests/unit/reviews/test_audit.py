@@ -136,6 +136,8 @@ def aasc_audit():
     ("aasc-c141", "does_not_hold", "n_aasc = 535, not >950"),
     # "more than one thousand recipients" (Conclusions): the same 535, and even all 953 patients are fewer
     ("aasc-c144", "does_not_hold", "n_aasc = 535, not >1000"),
+    # Figure 16 caption "to 24 weeks": §3.8 states a 12-week follow-up for the trial
+    ("aasc-c355", "does_not_hold", "follow_up_weeks = 12, not >=24"),
     # "early chronic kidney disease": the one kidney trial enrolled eGFR 15–44, moderate-to-severe CKD (§3.6)
     ("aasc-c386", "does_not_hold", "not: zheng2022 (disease = moderate-to-severe chronic kidney disease)"),
     # "structural restitution … in the post-ischemic brain": infarct volume did not differ (§3.5)
